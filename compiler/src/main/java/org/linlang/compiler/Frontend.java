@@ -1,0 +1,50 @@
+package org.linlang.compiler;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.linlang.compiler.ast.Module;
+import org.linlang.compiler.diag.Code;
+import org.linlang.compiler.diag.Diagnostics;
+import org.linlang.compiler.parse.Parsing;
+import org.linlang.compiler.source.Source;
+import org.linlang.compiler.source.Span;
+import org.linlang.compiler.types.Program;
+
+/** The front end as one call: parse, load imports, resolve names, check types and shapes. */
+public final class Frontend {
+    private Frontend() {}
+
+    public static CheckResult check(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            var diags = new Diagnostics();
+            var src = new Source(file.toString(), "");
+            diags.error(Code.E011, new Span(src, 0, 0), "cannot read " + file + ": " + e.getMessage());
+            return new CheckResult(null, diags.sorted());
+        }
+        return check(new Source(file.toString(), text));
+    }
+
+    public static CheckResult check(Source source) {
+        var diags = new Diagnostics();
+        Module module;
+        try {
+            module = Parsing.parse(source, diags);
+        } catch (RuntimeException | StackOverflowError e) {
+            diags.error(Code.E099, new Span(source, 0, 0), internalErrorMessage(e));
+            return new CheckResult(null, diags.sorted());
+        }
+        if (module == null) return new CheckResult(null, diags.sorted());
+        Program program = new Program(module);
+        return new CheckResult(program, diags.sorted());
+    }
+
+    static String internalErrorMessage(Throwable e) {
+        return "internal compiler error (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + "); please report it with this file at the project's issue tracker";
+    }
+}
