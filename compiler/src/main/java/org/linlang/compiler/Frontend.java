@@ -10,6 +10,8 @@ import org.linlang.compiler.diag.Diagnostics;
 import org.linlang.compiler.parse.Parsing;
 import org.linlang.compiler.source.Source;
 import org.linlang.compiler.source.Span;
+import org.linlang.compiler.resolve.ModuleLoader;
+import org.linlang.compiler.types.Checker;
 import org.linlang.compiler.types.Program;
 
 /** The front end as one call: parse, load imports, resolve names, check types and shapes. */
@@ -30,6 +32,11 @@ public final class Frontend {
     }
 
     public static CheckResult check(Source source) {
+        return check(source, Path.of(""));
+    }
+
+    /** Checks a source whose relative path (and relative imports) are found under {@code baseDir}. */
+    public static CheckResult check(Source source, Path baseDir) {
         var diags = new Diagnostics();
         Module module;
         try {
@@ -39,8 +46,14 @@ public final class Frontend {
             return new CheckResult(null, diags.sorted());
         }
         if (module == null) return new CheckResult(null, diags.sorted());
-        Program program = new Program(module);
-        return new CheckResult(program, diags.sorted());
+        try {
+            Program program = new Checker(diags, new ModuleLoader(diags, baseDir)).check(module);
+            return new CheckResult(program, diags.sorted());
+        } catch (RuntimeException | StackOverflowError e) {
+            if (System.getenv("LIN_DEBUG") != null) e.printStackTrace();
+            diags.error(Code.E099, new Span(source, 0, 0), internalErrorMessage(e));
+            return new CheckResult(null, diags.sorted());
+        }
     }
 
     static String internalErrorMessage(Throwable e) {
