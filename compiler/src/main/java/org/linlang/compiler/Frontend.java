@@ -21,11 +21,15 @@ public final class Frontend {
     public static CheckResult check(Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
+            // Decoding replaces bytes that are not UTF-8, so the lexer can point at them.
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
             var diags = new Diagnostics();
             var src = new Source(file.toString(), "");
-            diags.error(Code.E011, new Span(src, 0, 0), "cannot read " + file + ": " + e.getMessage());
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : Files.isDirectory(file) ? "it is a directory" : String.valueOf(e.getMessage());
+            diags.error(Code.E006, new Span(src, 0, 0), "cannot read " + file + ": " + why);
             return new CheckResult(null, diags.sorted());
         }
         return check(new Source(file.toString(), text));

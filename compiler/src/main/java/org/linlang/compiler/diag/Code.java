@@ -11,6 +11,7 @@ public enum Code {
     E003("unterminated block comment"),
     E004("invalid character"),
     E005("invalid number"),
+    E006("cannot read file"),
     // names and definitions
     E010("unknown name"),
     E011("unknown module"),

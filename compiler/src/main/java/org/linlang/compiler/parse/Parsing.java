@@ -8,6 +8,7 @@ import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.linlang.compiler.ast.Module;
 import org.linlang.compiler.diag.Code;
 import org.linlang.compiler.diag.Diagnostics;
@@ -18,6 +19,9 @@ import org.linlang.grammar.LinParser;
 
 /** Source text → AST. Reports every lexical and syntax error it can recover from. */
 public final class Parsing {
+    /** Past this many, more syntax errors in one file say little that the first ones did not. */
+    static final int MAX_SYNTAX_ERRORS = 25;
+
     private Parsing() {}
 
     /** The module, or null when the source has syntax errors (all of them are in {@code diags}). */
@@ -28,14 +32,21 @@ public final class Parsing {
         var tokens = new CommonTokenStream(lexer);
         tokens.fill();
         screenTokens(source, tokens, diags);
+        tokens.seek(0); // the first token may have just been hidden
 
         var parser = new LinParser(tokens);
         parser.removeErrorListeners();
         parser.setErrorHandler(new SyntaxErrors());
         parser.addErrorListener(new BaseErrorListener() {
+            int reported;
+
             @Override
             public void syntaxError(Recognizer<?, ?> r, Object offending, int line, int col, String msg, RecognitionException e) {
                 Token t = (Token) offending;
+                if (++reported > MAX_SYNTAX_ERRORS) {
+                    diags.error(Code.E001, tokenSpan(source, t), "too many syntax errors; stopping here");
+                    throw new ParseCancellationException();
+                }
                 diags.error(Code.E001, tokenSpan(source, t), msg);
             }
         });
@@ -43,6 +54,8 @@ public final class Parsing {
         LinParser.FileContext tree;
         try {
             tree = parser.file();
+        } catch (ParseCancellationException e) {
+            return null;
         } catch (StackOverflowError e) {
             diags.error(Code.E001, new Span(source, 0, 0), "the program is nested too deeply to parse");
             return null;
@@ -56,10 +69,14 @@ public final class Parsing {
      * comments) and hides them from the parser, so that one typo produces one error, not a cascade.
      */
     private static void screenTokens(Source source, CommonTokenStream tokens, Diagnostics diags) {
+        int bad = 0;
+        Token lastBad = null;
         for (Token t : tokens.getTokens()) {
             switch (t.getType()) {
                 case LinLexer.BAD_CHAR -> {
-                    diags.error(Code.E004, tokenSpan(source, t), "invalid character " + printable(t.getText()));
+                    // A binary or mis-encoded file would otherwise give one error per byte.
+                    if (++bad <= MAX_SYNTAX_ERRORS) diags.error(Code.E004, tokenSpan(source, t), "invalid character " + printable(t.getText()));
+                    lastBad = t;
                     ((CommonToken) t).setChannel(Token.HIDDEN_CHANNEL);
                 }
                 case LinLexer.UNTERMINATED_STRING -> {
@@ -74,6 +91,10 @@ public final class Parsing {
                 }
                 default -> { }
             }
+        }
+        if (bad > MAX_SYNTAX_ERRORS) {
+            diags.error(Code.E004, tokenSpan(source, lastBad), (bad - MAX_SYNTAX_ERRORS)
+                    + " more invalid characters; is this a Lin source file in UTF-8?");
         }
     }
 
