@@ -110,7 +110,8 @@ ID          : [a-zA-Z_] [a-zA-Z_0-9]* ;
 DOC_COMMENT : '///' ~[\r\n]* -> channel(2) ;
 LINE_COMMENT: '//' ~[\r\n]* -> channel(HIDDEN) ;
 BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN) ;
-UNTERMINATED_COMMENT : '/*' .*? EOF ;
+// A '/*' that never closes: it may not contain '*/', or the closed form would be shorter.
+UNTERMINATED_COMMENT : '/*' ( ~'*' | '*'+ ~[*/] )* '*'* EOF ;
 WS          : [ \t\r\n\f]+ -> channel(HIDDEN) ;
 BAD_CHAR    : . ;
 

@@ -200,6 +200,15 @@ final class AstBuilder {
 
     /** {@code -3} is a literal, so that {@code -9223372036854775808} and {@code -1e-6} read as written. */
     private Expr negate(NegExprContext n) {
+        if (n.expr() instanceof PrimaryExprContext p && p.primary() instanceof IntLitContext lit) {
+            String digits = "-" + lit.getText().replace("_", "");
+            try {
+                return new Expr.IntLit(span(n), Long.parseLong(digits));
+            } catch (NumberFormatException e) {
+                diags.error(Code.E005, span(n), "integer " + n.getText() + " does not fit in 64 bits");
+                return new Expr.IntLit(span(n), 0);
+            }
+        }
         Expr operand = expr(n.expr());
         return switch (operand) {
             case Expr.IntLit i when n.expr() instanceof PrimaryExprContext -> new Expr.IntLit(span(n), -i.value());

@@ -13,6 +13,9 @@ public record Builtin(String name, String signature, String doc, Rule rule) {
         return false;
     }
 
+    /** concat and stack: a list literal argument stands for its elements. */
+    public boolean takesParts() { return name.equals("concat") || name.equals("stack"); }
+
     /** The type rule: the call's result type, or Type.ERROR after reporting what is wrong. */
     @FunctionalInterface
     public interface Rule {

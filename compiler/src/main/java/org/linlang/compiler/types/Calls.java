@@ -23,7 +23,16 @@ final class Calls {
         var named = new LinkedHashMap<String, Type>();
         var namedExprs = new LinkedHashMap<String, Expr>();
         boolean sawNamed = false;
-        for (Expr.Arg a : c.args()) {
+        List<Expr.Arg> args = c.args();
+        if (callee instanceof Type.BuiltinRef b && b.builtin().takesParts() && args.size() >= 1
+                && args.getFirst().name() == null && args.getFirst().value() instanceof Expr.ListLit list) {
+            // concat([a, b], axis = 1): the parts may differ in size, so they are checked one by one.
+            var spread = new ArrayList<Expr.Arg>();
+            for (Expr e : list.elements()) spread.add(new Expr.Arg(e.span(), null, e));
+            spread.addAll(args.subList(1, args.size()));
+            args = spread;
+        }
+        for (Expr.Arg a : args) {
             Type t = ch.expr(a.value(), scope);
             if (a.name() == null) {
                 if (sawNamed) {
@@ -157,7 +166,7 @@ final class Calls {
                 ok = false;
             }
         }
-        return ok ? u.apply(inst.result()) : Type.ERROR;
+        return ok ? u.applyResult(inst.result()) : Type.ERROR;
     }
 
     /** {@code Linear(d, 4 * d)}: an instance whose int parameters are the arguments' values. */

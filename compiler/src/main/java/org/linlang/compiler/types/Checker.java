@@ -187,6 +187,7 @@ public final class Checker {
     }
 
     static String suggestion(String name, List<String> candidates) {
+        if (name.length() < 2) return ""; // every one-letter name is one edit from every other
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
@@ -253,17 +254,22 @@ public final class Checker {
     private List<Signature.Param> params(List<Param> params, SignatureScope sig, boolean untypedIsDynamic) {
         var out = new ArrayList<Signature.Param>();
         Set<String> seen = new HashSet<>();
+        // An int parameter can size tensors of the same signature, before or after it: fn f(x: [n], n: int).
+        Map<String, Sym> intParams = new HashMap<>();
+        for (Param p : params) {
+            if (p.type() instanceof TypeExpr.Named n && n.name().name().equals("int") && !intParams.containsKey(p.name().name())) {
+                Sym s = new Sym(p.name().name(), p.name().span(), false);
+                intParams.put(p.name().name(), s);
+                sig.symbols.add(s);
+                sig.scope.define(p.name().name(), new Type.Int(Dim.of(s)), Scope.Kind.DIM, p.name().span());
+            }
+        }
         for (Param p : params) {
             if (!seen.add(p.name().name())) {
                 diags.error(Code.E014, p.name().span(), "parameter '" + p.name() + "' is declared twice");
             }
             Type t = p.type() == null ? (untypedIsDynamic ? Type.DYNAMIC : Type.ERROR) : resolveType(p.type(), sig.scope, sig);
-            if (t instanceof Type.Int && p.type() != null) {
-                // An int parameter can size tensors of the same signature: fn f(n: int, x: [n]).
-                Sym s = new Sym(p.name().name(), p.name().span(), false);
-                sig.symbols.add(s);
-                t = new Type.Int(Dim.of(s));
-            }
+            if (t instanceof Type.Int && intParams.containsKey(p.name().name())) t = new Type.Int(Dim.of(intParams.get(p.name().name())));
             if (p.defaultValue() != null) {
                 Type dt = expr(p.defaultValue(), scopeForDefaults(sig.scope));
                 Unifier u = new Unifier();
@@ -386,7 +392,7 @@ public final class Checker {
             recurrences.put(r, info);
             var b = new Body(BodyKind.RECURRENCE, output);
             statements(r.body(), body, b);
-            if (b.emits == 0) {
+            if (b.emits == 0 && !b.misplacedReturn) {
                 diags.error(Code.E051, r.name().span(), "recurrence '" + r.name() + "' never emits its output; end its step with 'emit …'");
             }
             return info;
@@ -451,6 +457,7 @@ public final class Checker {
                 String name = m.name().name();
                 if (!(m instanceof Decl.Method) && (members.containsKey(name) || methods.containsKey(name) || scope.local(name) != null)) {
                     diags.error(Code.E013, m.name().span(), "'" + name + "' is already defined in " + b.kindWord() + " '" + b.name() + "'");
+                    continue;
                 }
                 switch (m) {
                     case Decl.TensorParam p -> {
@@ -565,7 +572,14 @@ public final class Checker {
         DType d = DType.parse(name.name());
         if (d != null) return new Type.Tensor(d, Shape.SCALAR);
         Scope.Binding b = scope.lookup(name.name());
-        if (b != null && b.type() instanceof Type.BlockRef br) return new Type.Instance(br.decl(), Map.of());
+        if (b != null && b.type() instanceof Type.BlockRef br) {
+            Map<String, Dim> ints = new LinkedHashMap<>();
+            Signature ctor = blockSignature(br.decl());
+            for (Signature.Param p : ctor.params()) {
+                if (p.type() instanceof Type.Int) ints.put(p.name(), Dim.of(new Sym(p.name(), name.span(), false)));
+            }
+            return new Type.Instance(br.decl(), ints);
+        }
         if (b != null) {
             diags.error(Code.E019, name.span(), "'" + name + "' is not a type");
             return Type.ERROR;
@@ -639,6 +653,7 @@ public final class Checker {
         final Type expected;
         Type joinedReturn;
         int emits;
+        boolean misplacedReturn;
 
         Body(BodyKind kind, Type expected) {
             this.kind = kind;
@@ -703,6 +718,7 @@ public final class Checker {
             case Stmt.Return r -> {
                 Type t = expr(r.value(), scope);
                 if (body.kind != BodyKind.FN) {
+                    body.misplacedReturn = true;
                     diags.error(Code.E058, r.span(), body.kind == BodyKind.RECURRENCE
                             ? "a recurrence step does not return: use 'emit' for its output" : "'return' outside a function or method");
                     return false;
@@ -710,8 +726,7 @@ public final class Checker {
                 if (body.expected != null) {
                     Unifier.Problem pr = new Unifier().check(body.expected, t, "the returned value");
                     if (pr != null) {
-                        diags.error(Code.E055, r.value().span(), "returns " + Unifier.describe(t) + " but the declared result is " + body.expected
-                                + (pr.code() == Code.E030 ? "" : " (" + pr.message() + ")"));
+                        diags.error(Code.E055, r.value().span(), "returns " + Unifier.describe(t) + " but the declared result is " + body.expected);
                     }
                 } else {
                     body.joinedReturn = body.joinedReturn == null ? t : orElse(Types.join(body.joinedReturn, t), t);
@@ -764,7 +779,8 @@ public final class Checker {
         if (declared instanceof Type.Tensor d && actual instanceof Type.Tensor a && d.dtype() == null) {
             return new Type.Tensor(a.dtype(), d.shape());
         }
-        return declared;
+        // A block name as a type says which block, not its sizes: keep the value's.
+        return declared instanceof Type.Instance ? actual : declared;
     }
 
     /** State and emit types: same shape; element types may differ (states are f32, inputs may be bf16). */

@@ -54,6 +54,12 @@ public final class Types {
         if (b instanceof Type.Dynamic) return a;
         if (a instanceof Type.Int x && b instanceof Type.Int y) return x.equals(y) ? a : Type.INT;
         if (a instanceof Type.Int && b instanceof Type.Float || a instanceof Type.Float && b instanceof Type.Int) return Type.FLOAT;
+        if (a instanceof Type.Instance x && b instanceof Type.Instance y && x.decl() == y.decl()) {
+            // The same block built with different sizes: a sizes that differ become unknown.
+            Map<String, Dim> ints = new java.util.LinkedHashMap<>();
+            x.ints().forEach((k, v) -> ints.put(k, v.equals(y.ints().get(k)) ? v : Dim.of(new Sym(k, x.decl().name().span(), false))));
+            return new Type.Instance(x.decl(), ints);
+        }
         if (isBlockLike(a) && isBlockLike(b)) {
             var alts = new ArrayList<Type>(alternatives(a));
             for (Type t : alternatives(b)) if (alts.stream().noneMatch(u -> same(u, t))) alts.add(t);

@@ -19,12 +19,17 @@ final class Unifier {
     private final Map<Sym, Dim> dims = new HashMap<>();
     private final Map<Sym, Shape> rests = new HashMap<>();
     private final Map<Sym, Span> boundAt = new HashMap<>();
+    /** The element type of arguments passed for parameters whose element type is open. */
+    private DType openDtype;
 
     // ---- pass 1: bind variables that stand alone -----------------------------------------------------
 
     void bind(Type param, Type arg, Span at) {
         switch (param) {
-            case Type.Tensor p when arg instanceof Type.Tensor a -> bindShape(p.shape(), a.shape(), at);
+            case Type.Tensor p when arg instanceof Type.Tensor a -> {
+                bindShape(p.shape(), a.shape(), at);
+                if (p.dtype() == null && a.dtype() != null && a.dtype().isFloat()) openDtype = DType.promote(openDtype, a.dtype());
+            }
             case Type.Tuple p when arg instanceof Type.Tuple a && p.parts().size() == a.parts().size() -> {
                 for (int i = 0; i < p.parts().size(); i++) bind(p.parts().get(i), a.parts().get(i), at);
             }
@@ -121,11 +126,13 @@ final class Unifier {
             return new Problem(Code.E036, what + " must have shape " + show(declared.shape()) + ", found " + a
                     + " whose leading dimensions may differ", null, null);
         }
-        for (int i = 1; i <= pn; i++) {
+        int dn = declared.shape().rank();
+        for (int i = 1; i <= Math.min(pn, an); i++) {
             Dim pd = p.dim(pn - i);
             Dim ad = a.dim(an - i);
             if (!pd.equals(ad) && !pd.hasVariables()) {
-                Dim original = declared.shape().dim(pn - i);
+                // The parameter as written, aligned from the end ('..' may have been replaced by dimensions).
+                Dim original = i <= dn ? declared.shape().dim(dn - i) : pd;
                 Sym s = original.asSym();
                 if (s != null && s.variable && boundAt.containsKey(s)) {
                     Span first = boundAt.get(s);
@@ -134,7 +141,7 @@ final class Unifier {
                 }
                 String named = original.equals(pd) ? pd.toString() : original + " = " + pd;
                 return new Problem(Code.E037, what + " must have shape " + show(declared.shape()) + ", found " + a
-                        + ": dimension " + (pn - i + 1) + " is " + ad + " but " + named + " is expected", null, null);
+                        + ": dimension " + (an - i + 1) + " is " + ad + " but " + named + " is expected", null, null);
             }
         }
         return null;
@@ -154,6 +161,18 @@ final class Unifier {
     private static String show(Shape s) { return s.toString(); }
 
     Type apply(Type t) { return Types.substitute(t, dims, rests); }
+
+    /** A result with its open element types filled from the arguments' (f32 in, f32 out). */
+    Type applyResult(Type t) { return withDtype(apply(t), openDtype); }
+
+    private static Type withDtype(Type t, DType d) {
+        if (d == null) return t;
+        return switch (t) {
+            case Type.Tensor x when x.dtype() == null -> new Type.Tensor(d, x.shape());
+            case Type.Tuple x -> new Type.Tuple(x.parts().stream().map(p -> withDtype(p, d)).toList());
+            default -> t;
+        };
+    }
 
     static boolean isScalarTensor(Type t) {
         return t instanceof Type.Tensor x && x.shape().rank() == 0 && !x.shape().hasRest();
