@@ -41,8 +41,9 @@ public final class Checker {
     private final Set<Decl> inProgress = new HashSet<>();
     private final Set<Decl> bodiesChecked = new HashSet<>();
     private final Map<Expr, Type> exprTypes = new IdentityHashMap<>();
-    private final Cycles cycles = new Cycles();
-    private final Map<String, Type> scriptLets = new LinkedHashMap<>();
+    private Cycles cycles = new Cycles();
+    private Map<String, Type> scriptLets = new LinkedHashMap<>();
+    private final Set<Module> modulesChecked = new HashSet<>();
     private Decl current;
 
     public Checker(Diagnostics diags, ModuleLoader loader) {
@@ -66,13 +67,56 @@ public final class Checker {
 
     public Program check(Module main) {
         Scope scope = moduleScope(main);
-        var modules = new ArrayList<>(moduleScopes.keySet());
-        for (Module m : modules) {
-            for (Decl d : m.decls()) checkDecl(d);
-        }
+        checkLoadedModules();
         checkScript(main, scope);
         cycles.report(diags);
-        return new Program(main, modules, exprTypes, scriptLets, this);
+        return new Program(main, new ArrayList<>(moduleScopes.keySet()), exprTypes, scriptLets, this);
+    }
+
+    private void checkLoadedModules() {
+        for (Module m : new ArrayList<>(moduleScopes.keySet())) {
+            if (modulesChecked.add(m)) for (Decl d : m.decls()) checkDecl(d);
+        }
+    }
+
+    /**
+     * Checks one REPL input in the context of the earlier ones. Its definitions and lets are added to
+     * {@code session} only when it has no errors, so a mistake never leaves half a definition behind.
+     * A later definition of a name replaces the earlier one for later inputs.
+     */
+    public Program checkInput(Module input, Scope session) {
+        cycles = new Cycles();
+        scriptLets = new LinkedHashMap<>();
+        int errorsBefore = diags.errorCount();
+        Scope scope = session.child();
+        moduleScopes.put(input, scope);
+        modulesChecked.add(input);
+        for (Import imp : input.imports()) importInto(scope, imp, input);
+        for (Decl d : input.decls()) {
+            declModule.put(d, input);
+            Scope.Binding previous = scope.local(d.name().name());
+            if (previous != null && previous.kind() == Scope.Kind.GLOBAL && previous.declared() != null
+                    && previous.declared().source() == d.span().source()) {
+                diags.add(new Diagnostic(org.linlang.compiler.diag.Severity.ERROR, Code.E013, d.name().span(),
+                        "'" + d.name() + "' is already defined", List.of(new Diagnostic.Note(previous.declared(), "first defined here"))));
+                continue;
+            }
+            scope.define(d.name().name(), refOf(d), Scope.Kind.GLOBAL, d.name().span());
+        }
+        checkLoadedModules();
+        for (Decl d : input.decls()) checkDecl(d);
+        checkScript(input, scope);
+        cycles.report(diags);
+        if (diags.errorCount() == errorsBefore) scope.localBindings().values().forEach(session::define);
+        return new Program(input, new ArrayList<>(moduleScopes.keySet()), exprTypes, scriptLets, this);
+    }
+
+    /** A fresh scope for a REPL session: the builtins, and nothing else yet. */
+    public Scope newSessionScope() { return builtins.child(); }
+
+    /** The type of one expression in a session's scope, for the REPL's :type. Nothing is defined. */
+    public Type typeOfExpression(Expr e, Scope session) {
+        return expr(e, session.child());
     }
 
     /** Checks more script statements in a scope kept between REPL inputs. */
