@@ -1,0 +1,31 @@
+package org.linlang.runtime.truffle;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.TruffleLanguage.Env;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Per-context state: where {@code print} writes (the polyglot context's standard output). */
+public final class LinContext {
+    private final Env env;
+    private final OutputStream out;
+
+    LinContext(Env env) {
+        this.env = env;
+        this.out = env.out();
+    }
+
+    public Env env() { return env; }
+
+    /** Writes one line to standard output and flushes it, so it interleaves correctly with stderr. */
+    @TruffleBoundary
+    public void printLine(String line) {
+        try {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new LinRuntimeError("cannot write to standard output: " + e.getMessage(), null);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.linlang.runtime.truffle.nodes.expression;
+
+import com.oracle.truffle.api.dsl.Fallback;
+import com.oracle.truffle.api.dsl.Specialization;
+import com.oracle.truffle.api.nodes.NodeInfo;
+import org.linlang.runtime.truffle.nodes.LinBinaryNode;
+
+/** {@code a * b}. */
+@NodeInfo(shortName = "*")
+public abstract class LinMulNode extends LinBinaryNode {
+
+    @Specialization
+    protected long mulLong(long left, long right) {
+        try {
+            return Math.multiplyExact(left, right);
+        } catch (ArithmeticException e) {
+            throw overflow("*", left, right);
+        }
+    }
+
+    @Specialization
+    protected double mulDouble(double left, double right) {
+        return left * right;
+    }
+
+    @Fallback
+    protected Object typeError(Object left, Object right) {
+        throw operandError("*", left, right);
+    }
+}

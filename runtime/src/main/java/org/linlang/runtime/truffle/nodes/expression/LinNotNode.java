@@ -1,0 +1,27 @@
+package org.linlang.runtime.truffle.nodes.expression;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.dsl.Fallback;
+import com.oracle.truffle.api.dsl.NodeChild;
+import com.oracle.truffle.api.dsl.Specialization;
+import com.oracle.truffle.api.nodes.NodeInfo;
+import org.linlang.runtime.truffle.LinRuntimeError;
+import org.linlang.runtime.truffle.nodes.LinExpressionNode;
+import org.linlang.runtime.truffle.values.LinValues;
+
+/** {@code not x}. */
+@NodeChild("operand")
+@NodeInfo(shortName = "not")
+public abstract class LinNotNode extends LinExpressionNode {
+
+    @Specialization
+    protected boolean not(boolean value) {
+        return !value;
+    }
+
+    @Fallback
+    @TruffleBoundary
+    protected Object typeError(Object value) {
+        throw new LinRuntimeError("operator 'not' needs a bool, got " + LinValues.typeName(value), this);
+    }
+}
