@@ -993,6 +993,7 @@ public final class Checker {
                 if (info.members().containsKey(name)) return Types.substitute(info.members().get(name), subst, Map.of());
                 if (info.methods().containsKey(name)) return new Type.MethodRef(inst, methodDecl(inst.decl(), name));
                 if (info.intParams().containsKey(name)) return new Type.Int(Dim.of(info.intParams().get(name)).substitute(subst));
+                if (WEIGHT_METHODS.containsKey(name)) return new Type.BuiltinRef(WEIGHT_METHODS.get(name).apply(inst));
                 Signature ctor = blockSignature(inst.decl());
                 if (ctor.param(name) != null) return ctor.param(name).type() instanceof Type.Int ? Type.INT : ctor.param(name).type();
                 var names = new ArrayList<>(info.members().keySet());
@@ -1025,6 +1026,19 @@ public final class Checker {
             }
         }
     }
+
+    /**
+     * Methods every block and model has: {@code m.load(path)} reads its tensor parameters from a
+     * safetensors file or a checkpoint directory by their dotted names ({@code layers.0.q_proj.weight})
+     * and returns the block; {@code m.save(path)} writes them.
+     */
+    private static final Map<String, java.util.function.Function<Type.Instance, Builtin>> WEIGHT_METHODS = Map.of(
+            "load", inst -> new Builtin("load", "load(path)", "reads the tensor parameters by name from a safetensors file or checkpoint folder",
+                    c -> c.count() == 1 && (c.arg(0) instanceof Type.Str || Type.isLenient(c.arg(0))) ? inst
+                            : c.error(Code.E030, c.span(), "load takes one path (a string)")),
+            "save", inst -> new Builtin("save", "save(path)", "writes the tensor parameters by name to a safetensors file",
+                    c -> c.count() == 1 && (c.arg(0) instanceof Type.Str || Type.isLenient(c.arg(0))) ? Type.UNIT
+                            : c.error(Code.E030, c.span(), "save takes one path (a string)")));
 
     private Type memberOfUnion(Type.Union u, Expr.Member m, Scope scope) {
         // Members of a hybrid layer list: every alternative must have it, with one type.
