@@ -39,8 +39,11 @@ public final class DiagnosticPrinter {
         return out.toString();
     }
 
-    /** The first line of the span with a caret underline; a multi-line span is underlined to its line's end. */
-    private static void excerpt(StringBuilder out, Span span) {
+    /**
+     * The first line of the span with a caret underline; a multi-line span is underlined to its
+     * line's end. Runtime errors use it too, so every message Lin prints looks the same.
+     */
+    public static void excerpt(StringBuilder out, Span span) {
         int line = span.line();
         String text = span.source().lineText(line).replace('\t', ' ');
         int from = span.column() - 1;

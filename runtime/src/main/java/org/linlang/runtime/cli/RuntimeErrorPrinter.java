@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SourceSection;
+import org.linlang.compiler.diag.DiagnosticPrinter;
 import org.linlang.compiler.source.Source;
 import org.linlang.compiler.source.Span;
 
@@ -76,12 +77,12 @@ final class RuntimeErrorPrinter {
         }
         Span span = span(places.getFirst());
         out.append(span).append(": error: ").append(message).append('\n');
-        excerpt(out, span);
+        DiagnosticPrinter.excerpt(out, span);
         int notes = Math.min(places.size() - 1, MAX_CALL_NOTES);
         for (int i = 1; i <= notes; i++) {
             Span call = span(places.get(i));
             out.append(call).append(": note: called from here\n");
-            excerpt(out, call);
+            DiagnosticPrinter.excerpt(out, call);
         }
         if (places.size() - 1 > notes) {
             out.append("  = note: … and ").append(places.size() - 1 - notes).append(" more calls\n");
@@ -101,20 +102,5 @@ final class RuntimeErrorPrinter {
         int start = section.hasCharIndex() ? section.getCharIndex() : 0;
         int end = section.hasCharIndex() ? section.getCharEndIndex() : 0;
         return new Span(text, start, end);
-    }
-
-    /** The span's first line with a caret underline, laid out as the compiler's diagnostics are. */
-    private static void excerpt(StringBuilder out, Span span) {
-        int line = span.line();
-        String text = span.source().lineText(line).replace('\t', ' ');
-        int from = span.column() - 1;
-        int to = span.endLine() == line ? span.endColumn() - 1 : text.length();
-        if (to <= from) to = from + 1;
-        String number = Integer.toString(line);
-        String gutter = " ".repeat(Math.max(0, 5 - number.length()));
-        out.append(gutter).append(number).append(" | ").append(text).append('\n');
-        out.append(" ".repeat(gutter.length() + number.length())).append(" | ")
-                .append(" ".repeat(Math.min(from, text.length())))
-                .append("^".repeat(to - from)).append('\n');
     }
 }
