@@ -32,5 +32,8 @@ public final class Program {
     /** The types of the script's top-level {@code let}s, in order. */
     public Map<String, Type> scriptLets() { return scriptLets; }
 
+    /** A recurrence's checked step: its parameters, states and output, in its own dimension symbols. */
+    public Checker.RecurrenceInfo recurrenceInfo(org.linlang.compiler.ast.Decl.Recurrence r) { return checker.recurrenceInfo(r); }
+
     Checker checker() { return checker; }
 }
