@@ -1,0 +1,75 @@
+package org.linlang.compiler.ir;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.linlang.compiler.ir.lower.Lowering;
+import org.linlang.compiler.types.Program;
+
+/**
+ * The middle end as one call, for {@code lin kernels FILE}: an entry of a checked program through
+ * the standard {@link Pipeline}, and what to print of it.
+ *
+ * <pre>
+ *   KernelGraph k = KernelGraph.build(program, "TinyHybrid", Map.of("layers", 4L));
+ *   System.out.print(k.print());        // one line per kernel
+ *   System.out.print(k.dot());          // Graphviz
+ * </pre>
+ *
+ * {@code entry} is {@code Name} or {@code Name.forward} (prefill over T tokens), {@code Name.step}
+ * (one decoding step, states in and out), another method {@code Name.method}, or a function or
+ * recurrence of the program ({@code l2norm}, {@code gated_delta_rule.step}). {@code args} gives
+ * the model's int parameters ({@code layers}), sizes of dimensions left open ({@code H}, {@code K}),
+ * and the B and T at which bytes are reported (B = 1, T = 2048 unless given; the graph keeps
+ * B and T symbolic). Failures are {@link IrException}s whose message says what cannot be compiled.
+ */
+public final class KernelGraph {
+    private final Graph graph;
+    private final List<String> trace;
+
+    private KernelGraph(Graph graph, List<String> trace) {
+        this.graph = graph;
+        this.trace = trace;
+    }
+
+    public static KernelGraph build(Program program, String entry, Map<String, Long> args) {
+        return build(program, entry, args, false);
+    }
+
+    /** With {@code trace}, keeps the IR printed after each pass ({@link #trace()}). */
+    public static KernelGraph build(Program program, String entry, Map<String, Long> args, boolean trace) {
+        Graph initial = initial(program, entry, args);
+        var steps = new ArrayList<String>();
+        Pipeline p = Pipeline.standard();
+        if (trace) {
+            steps.add("// before\n" + Printer.print(initial));
+            p = p.printingAfterEach(steps::add);
+        }
+        return new KernelGraph(p.run(initial), steps);
+    }
+
+    /** The graph before pass 1: the entry's inputs and a call of it. */
+    public static Graph initial(Program program, String entry, Map<String, Long> args) {
+        return Lowering.initialGraph(program, EntryPoint.resolve(program, entry, args));
+    }
+
+    /** The final graph: grouped into kernels, buffers planned. */
+    public Graph graph() { return graph; }
+
+    public int kernelCount() { return graph.grouping().kernelCount(); }
+
+    /** What could not be derived (conv caches, KV caches in {@code step}), with reasons. */
+    public List<Node> unsupported() { return graph.unsupported(); }
+
+    /** The kernel graph: one line per kernel, then a summary. */
+    public String print() { return KernelPrinter.print(graph); }
+
+    /** The node-level IR, each node tagged with its kernel. */
+    public String printIr() { return Printer.print(graph); }
+
+    /** Graphviz source, one cluster per kernel. */
+    public String dot() { return DotPrinter.print(graph); }
+
+    /** The IR before and after each pass, when built with {@code trace}. */
+    public List<String> trace() { return trace; }
+}
