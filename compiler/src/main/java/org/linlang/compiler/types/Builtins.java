@@ -49,12 +49,12 @@ public final class Builtins {
         add("outer", "outer(a, b)", "outer product over the last axes: [.., M] and [.., N] give [.., M, N]", Builtins::outer);
         add("transpose", "transpose(x, a = -2, b = -1)", "swaps two axes (by default the last two)", Builtins::transpose);
         for (String z : List.of("zeros", "ones", "rand", "randn")) {
-            add(z, z + "(shape, dtype = f32" + (z.startsWith("rand") ? ", seed = 0" : "") + ")",
+            add(z, z + "(shape, dtype = f32" + (z.startsWith("rand") ? ", seed = S" : "") + ")",
                     switch (z) {
                         case "zeros" -> "a tensor of zeros";
                         case "ones" -> "a tensor of ones";
-                        case "rand" -> "uniform random values in [0, 1), reproducible for a seed";
-                        default -> "standard normal random values, reproducible for a seed";
+                        case "rand" -> "uniform random values in [0, 1); the same for a given seed; without one, calls draw seeds 0, 1, 2, … so runs repeat";
+                        default -> "standard normal random values; the same for a given seed; without one, calls draw seeds 0, 1, 2, … so runs repeat";
                     }, c -> creation(c, 1));
         }
         add("full", "full(shape, value)", "a tensor filled with one value", c -> creation(c, 2));

@@ -33,7 +33,10 @@ final class Calls {
             args = spread;
         }
         for (Expr.Arg a : args) {
-            Type t = ch.expr(a.value(), scope);
+            // dtype = bf16: an element type's name, not a variable to look up.
+            boolean dtypeName = callee instanceof Type.BuiltinRef && a.name() != null && a.name().name().equals("dtype")
+                    && a.value() instanceof Expr.Name n && DType.parse(n.name()) != null && scope.lookup(n.name()) == null;
+            Type t = dtypeName ? Type.STRING : ch.expr(a.value(), scope);
             if (a.name() == null) {
                 if (sawNamed) {
                     ch.error(Code.E023, a.span(), "positional argument after named ones; name it or move it before them");

@@ -64,7 +64,10 @@ public final class LinCli implements Callable<Integer> {
         CommandLine cmd = new CommandLine(new LinCli());
         cmd.addSubcommand("check", new CheckCommand(io));
         cmd.addSubcommand("run", new RunCommand(io));
+        cmd.addSubcommand("op", new OpCommand(io));
+        cmd.addSubcommand("repl", new ReplCommand(io));
         cmd.addSubcommand("explain", new ExplainCommand(io));
+        cmd.addSubcommand("kernels", new KernelsCommand(io));
         cmd.addSubcommand("help", new CommandLine.HelpCommand());
         cmd.setOut(new PrintWriter(io.out(), true));
         cmd.setErr(new PrintWriter(io.err(), true));

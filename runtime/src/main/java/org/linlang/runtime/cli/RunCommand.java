@@ -84,6 +84,8 @@ final class RunCommand implements Callable<Integer> {
 
     private Context newContext() {
         return Context.newBuilder(LinLanguage.ID).in(io.in()).out(new CheckedOutput(io.out())).err(io.err())
+                // A script run from the command line has the user's own file access (load, save, imports).
+                .allowIO(org.graalvm.polyglot.io.IOAccess.ALL)
                 // Lets developers pass Truffle's diagnostic options, e.g.
                 // LIN_JAVA_OPTS=-Dpolyglot.engine.TraceCompilation=true ./lin run FILE
                 .allowExperimentalOptions(true)

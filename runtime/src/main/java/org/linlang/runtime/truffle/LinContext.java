@@ -5,6 +5,7 @@ import com.oracle.truffle.api.TruffleLanguage.Env;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import org.linlang.runtime.truffle.session.LinSession;
 
 /** Per-context state: where {@code print} writes (the polyglot context's standard output). */
 public final class LinContext {
@@ -17,6 +18,14 @@ public final class LinContext {
     }
 
     public Env env() { return env; }
+
+    private LinSession session;
+
+    /** The REPL and embedding session of this context: what its inputs defined (made on first use). */
+    public LinSession session() {
+        if (session == null) session = new LinSession(env);
+        return session;
+    }
 
     /** Writes one line to standard output and flushes it, so it interleaves correctly with stderr. */
     @TruffleBoundary

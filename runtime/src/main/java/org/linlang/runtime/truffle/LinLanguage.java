@@ -24,12 +24,16 @@ import org.linlang.runtime.truffle.values.LinFunction;
         name = "Lin",
         implementationName = "Lin interpreter",
         defaultMimeType = LinLanguage.MIME_TYPE,
-        characterMimeTypes = LinLanguage.MIME_TYPE,
+        characterMimeTypes = {LinLanguage.MIME_TYPE, LinLanguage.SESSION_MIME_TYPE, LinLanguage.TYPE_MIME_TYPE},
         contextPolicy = TruffleLanguage.ContextPolicy.SHARED,
         fileTypeDetectors = LinFileTypeDetector.class)
 public final class LinLanguage extends TruffleLanguage<LinContext> {
     public static final String ID = "lin";
     public static final String MIME_TYPE = "application/x-lin";
+    /** An input of the context's session (REPL, embedding API): sees and keeps what earlier inputs defined. */
+    public static final String SESSION_MIME_TYPE = "application/x-lin-session";
+    /** The REPL's {@code :type}: evaluates to the type of an expression in the session, as a string. */
+    public static final String TYPE_MIME_TYPE = "application/x-lin-type";
 
     private static final ContextReference<LinContext> CONTEXT = ContextReference.create(LinLanguage.class);
 
@@ -43,10 +47,13 @@ public final class LinLanguage extends TruffleLanguage<LinContext> {
     @Override
     protected CallTarget parse(ParsingRequest request) {
         Source source = request.getSource();
+        if (SESSION_MIME_TYPE.equals(source.getMimeType())) return context(null).session().parseInput(this, source);
+        if (TYPE_MIME_TYPE.equals(source.getMimeType())) return context(null).session().typeQuery(this, source);
         var checked = new org.linlang.compiler.source.Source(displayPath(source), source.getCharacters().toString());
+        org.linlang.runtime.truffle.session.LinSandbox.checkImports(context(null).env(), source, checked, java.nio.file.Path.of(""));
         CheckResult result = Frontend.check(checked);
         if (!result.ok()) throw new LinParseError(source, result.diagnostics());
-        return new LinTranslator(this, source, result.program().main()).translateScript().getCallTarget();
+        return new LinTranslator(this, source, result.program()).translateScript().getCallTarget();
     }
 
     /** The path diagnostics print: the file's path when the source has one, else its name. */
@@ -65,4 +72,8 @@ public final class LinLanguage extends TruffleLanguage<LinContext> {
     }
 
     public static LinContext context(Node node) { return CONTEXT.get(node); }
+
+    /** {@code Context.getBindings("lin")}: the names the context's session has defined. */
+    @Override
+    protected Object getScope(LinContext context) { return context.session().bindings(); }
 }

@@ -24,7 +24,7 @@ public final class LinParseError extends AbstractTruffleException {
     private final transient SourceSection location;
     private final transient List<Diagnostic> diagnostics;
 
-    LinParseError(Source source, List<Diagnostic> diagnostics) {
+    public LinParseError(Source source, List<Diagnostic> diagnostics) {
         super(DiagnosticPrinter.render(diagnostics).stripTrailing());
         this.diagnostics = List.copyOf(diagnostics);
         Diagnostic first = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).findFirst().orElse(null);

@@ -85,12 +85,29 @@ class LinLanguageTest {
     }
 
     @Test
-    void unsupportedConstructsAreRefusedByName() {
+    void tensorsAreArraysWithAShapeAndABufferOfElements() {
         try (Context context = Context.create("lin")) {
-            PolyglotException e = assertThrows(PolyglotException.class, () -> eval(context, "print(1)\nlet z = zeros([2])\n"));
-            assertTrue(e.getMessage().contains("zeros"), e.getMessage());
-            assertTrue(e.getMessage().contains("not supported"), e.getMessage());
-            assertEquals(2, e.getSourceLocation().getStartLine());
+            Value t = eval(context, "(arange(6) as [2, 3]) as f32 * 0.5");
+            assertTrue(t.hasArrayElements());
+            assertEquals(2, t.getArraySize());
+            assertEquals(2.5, t.getArrayElement(1).getArrayElement(2).asDouble());
+            assertEquals("[2, 3]", t.getMember("shape").toString());
+            assertEquals("f32", t.getMember("dtype").asString());
+            assertTrue(t.hasBufferElements());
+            assertEquals(24, t.getBufferSize());
+            assertEquals(1.5f, t.readBufferFloat(java.nio.ByteOrder.LITTLE_ENDIAN, 12));
+            assertTrue(t.toString().startsWith("tensor([[0.0000, 0.5000, 1.0000]"), t.toString());
+        }
+    }
+
+    @Test
+    void tensorErrorsCarryTheirSourceLocation() {
+        try (Context context = Context.create("lin")) {
+            PolyglotException e = assertThrows(PolyglotException.class,
+                    () -> eval(context, "fn f(a, b) = a @ b\nprint(f(zeros([2]), zeros([3])))\n"));
+            assertTrue(e.getMessage().contains("inner dimensions 2 and 3 differ"), e.getMessage());
+            assertEquals(1, e.getSourceLocation().getStartLine());
+            assertEquals("a @ b", e.getSourceLocation().getCharacters().toString());
         }
     }
 

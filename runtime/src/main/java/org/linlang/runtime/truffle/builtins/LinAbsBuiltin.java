@@ -6,7 +6,7 @@ import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.nodes.LinExpressionNode;
 
-/** {@code abs(x)}. */
+/** {@code abs(x)}, also elementwise on a tensor. */
 @NodeChild(value = "value", type = LinExpressionNode.class)
 @NodeInfo(shortName = "abs")
 public abstract class LinAbsBuiltin extends LinBuiltinNode {
@@ -23,6 +23,12 @@ public abstract class LinAbsBuiltin extends LinBuiltinNode {
     @Specialization
     protected double absDouble(double value) {
         return Math.abs(value);
+    }
+
+    @Specialization
+    @com.oracle.truffle.api.CompilerDirectives.TruffleBoundary
+    protected Object absTensor(org.linlang.runtime.truffle.values.LinTensor value) {
+        return org.linlang.runtime.truffle.ops.TensorOps.unary(org.linlang.runtime.truffle.ops.TensorOps.Fn.ABS, value);
     }
 
     @Fallback

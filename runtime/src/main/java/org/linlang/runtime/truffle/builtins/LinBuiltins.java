@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.linlang.runtime.truffle.nodes.LinExpressionNode;
+import org.linlang.runtime.truffle.ops.TensorBuiltins;
 
 /**
  * Every builtin function, declared once with its parameters and documentation. The translator
@@ -55,6 +56,15 @@ public final class LinBuiltins {
         fixed("elu", "x", "x if x > 0 else exp(x) - 1.", a -> LinMathBuiltinNodeGen.create(LinMathBuiltin.Fn.ELU, a[0]));
         fixed("sin", "x", "The sine of x (radians).", a -> LinMathBuiltinNodeGen.create(LinMathBuiltin.Fn.SIN, a[0]));
         fixed("cos", "x", "The cosine of x (radians).", a -> LinMathBuiltinNodeGen.create(LinMathBuiltin.Fn.COS, a[0]));
+        fixed("gelu", "x", "x * Phi(x), with the exact error function.", a -> LinMathBuiltinNodeGen.create(LinMathBuiltin.Fn.GELU, a[0]));
+        // The tensor builtins (documented in the compiler's registry, org.linlang.compiler.types.Builtins).
+        // Called by name they get their named arguments (LinTensorBuiltinNode); as values, positional ones.
+        for (TensorBuiltins.Def def : TensorBuiltins.all().values()) {
+            if (ALL.containsKey(def.name())) continue;
+            var documented = org.linlang.compiler.types.Builtins.all().get(def.name());
+            String doc = documented == null ? def.name() : documented.signature() + ": " + documented.doc() + ".";
+            variadic(def.name(), def.minArgs(), doc, a -> LinTensorBuiltinNode.positionalOnly(def, a));
+        }
     }
 
     private static void fixed(String name, String param, String doc, Function<LinExpressionNode[], LinBuiltinNode> factory) {

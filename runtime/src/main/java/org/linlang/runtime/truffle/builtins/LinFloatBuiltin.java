@@ -43,6 +43,13 @@ public abstract class LinFloatBuiltin extends LinBuiltinNode {
         return Double.parseDouble(s);
     }
 
+    @Specialization
+    @TruffleBoundary
+    protected double fromTensor(org.linlang.runtime.truffle.values.LinTensor tensor) {
+        if (tensor.rank() != 0) throw error("float() needs a number or a tensor without dimensions, got " + tensor.typeText());
+        return tensor.tensor().item();
+    }
+
     @Fallback
     protected Object typeError(Object value) {
         throw argumentError("float", "an int, float, bool or string", value);

@@ -47,6 +47,14 @@ public abstract class LinIntBuiltin extends LinBuiltinNode {
         }
     }
 
+    @Specialization
+    @TruffleBoundary
+    protected Object fromTensor(org.linlang.runtime.truffle.values.LinTensor tensor) {
+        if (tensor.rank() != 0) throw error("int() needs a number or a tensor without dimensions, got " + tensor.typeText());
+        if (tensor.dtype().isFloat()) return fromDouble(tensor.tensor().item());
+        return tensor.tensor().getLong();
+    }
+
     @Fallback
     protected Object typeError(Object value) {
         throw argumentError("int", "a float, int, bool or string", value);

@@ -9,7 +9,7 @@ import org.linlang.runtime.truffle.nodes.LinExpressionNode;
 import org.linlang.runtime.truffle.values.LinList;
 import org.linlang.runtime.truffle.values.LinTuple;
 
-/** {@code len(x)}: elements of a list or tuple, characters (code points) of a string. */
+/** {@code len(x)}: elements of a list or tuple, characters (code points) of a string, the first dimension of a tensor. */
 @NodeChild(value = "value", type = LinExpressionNode.class)
 @NodeInfo(shortName = "len")
 public abstract class LinLenBuiltin extends LinBuiltinNode {
@@ -30,8 +30,21 @@ public abstract class LinLenBuiltin extends LinBuiltinNode {
         return string.codePointCount(0, string.length());
     }
 
+    @Specialization
+    @TruffleBoundary
+    protected long lenTensor(org.linlang.runtime.truffle.values.LinTensor tensor) {
+        if (tensor.rank() == 0) throw error("len() of a tensor without dimensions (" + tensor.typeText() + ")");
+        return tensor.tensor().dim(0);
+    }
+
+    @Specialization
+    @TruffleBoundary
+    protected long lenDict(org.linlang.runtime.truffle.values.LinTensorDict dict) {
+        return dict.tensors().size();
+    }
+
     @Fallback
     protected Object typeError(Object value) {
-        throw argumentError("len", "a list, tuple or string", value);
+        throw argumentError("len", "a list, tuple, string or tensor", value);
     }
 }

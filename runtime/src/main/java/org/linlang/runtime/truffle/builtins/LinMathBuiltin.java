@@ -8,18 +8,21 @@ import com.oracle.truffle.api.dsl.TypeSystemReference;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.nodes.LinExpressionNode;
 import org.linlang.runtime.truffle.LinNumericTypes;
+import org.linlang.runtime.truffle.ops.TensorOps;
+import org.linlang.runtime.truffle.values.LinTensor;
 
 /**
- * The scalar math functions ({@code exp log sqrt rsqrt tanh sigmoid silu softplus relu elu sin cos}
- * on an int or float; the result is a float). Like Python's {@code math} module, {@code log},
+ * The math functions ({@code exp log sqrt rsqrt tanh sigmoid silu softplus gelu relu elu sin cos}).
+ * On an int or float the result is a float; like Python's {@code math} module, {@code log},
  * {@code sqrt} and {@code rsqrt} outside their domain and {@code exp} beyond the float range are
- * errors rather than NaN or infinity.
+ * errors rather than NaN or infinity. On a tensor they apply elementwise with numpy's rules (NaN and
+ * infinities, no errors), keeping a float element type (integers give f32).
  */
 @NodeChild(value = "value", type = LinExpressionNode.class)
 @NodeInfo(shortName = "math")
 @TypeSystemReference(LinNumericTypes.class)
 public abstract class LinMathBuiltin extends LinBuiltinNode {
-    public enum Fn { EXP, LOG, SQRT, RSQRT, TANH, SIGMOID, SILU, SOFTPLUS, RELU, ELU, SIN, COS }
+    public enum Fn { EXP, LOG, SQRT, RSQRT, TANH, SIGMOID, SILU, SOFTPLUS, GELU, RELU, ELU, SIN, COS }
 
     protected final Fn fn;
 
@@ -71,6 +74,9 @@ public abstract class LinMathBuiltin extends LinBuiltinNode {
             case RELU -> {
                 return x > 0 ? x : 0.0;
             }
+            case GELU -> {
+                return org.linlang.runtime.tensor.ScalarMath.gelu(x);
+            }
             case ELU -> {
                 return x > 0 ? x : Math.expm1(x);
             }
@@ -96,8 +102,22 @@ public abstract class LinMathBuiltin extends LinBuiltinNode {
         return e / (1.0 + e);
     }
 
+    @Specialization
+    protected Object tensor(LinTensor x) {
+        return tensorMath(x);
+    }
+
+    @com.oracle.truffle.api.CompilerDirectives.TruffleBoundary
+    private Object tensorMath(LinTensor x) {
+        try {
+            return TensorOps.unary(TensorOps.Fn.valueOf(fn.name()), x);
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
+        }
+    }
+
     @Fallback
     protected Object typeError(Object value) {
-        throw argumentError(fn.name().toLowerCase(java.util.Locale.ROOT), "a float", value);
+        throw argumentError(fn.name().toLowerCase(java.util.Locale.ROOT), "a float or a tensor", value);
     }
 }

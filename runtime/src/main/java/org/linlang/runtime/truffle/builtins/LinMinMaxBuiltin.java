@@ -11,7 +11,9 @@ import org.linlang.runtime.truffle.values.LinValues;
 
 /**
  * {@code min(a, b, …)} and {@code max(a, b, …)}, or of the elements of one list or tuple. Numbers,
- * strings, lists and tuples compare as with {@code <}; among equal values the first wins.
+ * strings, lists and tuples compare as with {@code <}; among equal values the first wins. Of one
+ * tensor, its largest (smallest) element as a 0-d tensor; {@code max(x, axis = …)} is the reduction
+ * of {@code TensorBuiltins}.
  */
 @NodeInfo(shortName = "min/max")
 public final class LinMinMaxBuiltin extends LinBuiltinNode {
@@ -44,6 +46,11 @@ public final class LinMinMaxBuiltin extends LinBuiltinNode {
     private Object pick(Object[] values) {
         String name = max ? "max" : "min";
         Object[] candidates = values;
+        if (values.length == 1 && values[0] instanceof org.linlang.runtime.truffle.values.LinTensor t) {
+            if (t.tensor().numel() == 0) throw error(name + "() of an empty tensor " + t.typeText());
+            return new org.linlang.runtime.truffle.values.LinTensor(max ? org.linlang.runtime.tensor.Reductions.max(t.tensor())
+                    : org.linlang.runtime.tensor.Reductions.min(t.tensor()));
+        }
         if (values.length == 1) {
             if (values[0] instanceof LinList l) candidates = l.items();
             else if (values[0] instanceof LinTuple t) candidates = t.items();

@@ -5,10 +5,15 @@ import com.oracle.truffle.api.dsl.NodeChild;
 import com.oracle.truffle.api.dsl.TypeSystemReference;
 import org.linlang.runtime.truffle.LinNumericTypes;
 import org.linlang.runtime.truffle.LinRuntimeError;
+import org.linlang.runtime.truffle.ops.TensorOps;
 import org.linlang.runtime.truffle.values.LinFormat;
+import org.linlang.runtime.truffle.values.LinTensor;
 import org.linlang.runtime.truffle.values.LinValues;
 
-/** An operator with two operands, evaluated left to right. Ints widen to floats when mixed. */
+/**
+ * An operator with two operands, evaluated left to right. Ints widen to floats when mixed; when either
+ * operand is a tensor the operator applies elementwise ({@link TensorOps}).
+ */
 @NodeChild("left")
 @NodeChild("right")
 @TypeSystemReference(LinNumericTypes.class)
@@ -30,6 +35,21 @@ public abstract class LinBinaryNode extends LinExpressionNode {
     protected final LinRuntimeError overflow(String operator, long left, long right) {
         return new LinRuntimeError("integer overflow: " + left + " " + operator + " " + right
                 + " does not fit in 64 bits", this);
+    }
+
+    /** Whether this is a tensor operation: either operand is a tensor. */
+    protected static boolean isTensorOp(Object left, Object right) {
+        return left instanceof LinTensor || right instanceof LinTensor;
+    }
+
+    /** The operator applied to tensors (and weak scalars), or a runtime error here. */
+    @TruffleBoundary
+    protected final Object tensorOp(TensorOps.Op op, Object left, Object right) {
+        try {
+            return TensorOps.binary(op, left, right);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new LinRuntimeError(e.getMessage(), this);
+        }
     }
 
     @TruffleBoundary

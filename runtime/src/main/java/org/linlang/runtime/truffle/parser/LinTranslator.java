@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.linlang.compiler.ast.Decl;
 import org.linlang.compiler.ast.Expr;
+import org.linlang.compiler.ast.Ident;
 import org.linlang.compiler.ast.Import;
 import org.linlang.compiler.ast.Module;
 import org.linlang.compiler.ast.Param;
@@ -63,6 +64,8 @@ import org.linlang.runtime.truffle.nodes.local.LinReadArgumentNode;
 import org.linlang.runtime.truffle.nodes.local.LinReadLocalNodeGen;
 import org.linlang.runtime.truffle.nodes.local.LinUnpackNode;
 import org.linlang.runtime.truffle.nodes.local.LinWriteLocalNodeGen;
+import org.linlang.runtime.truffle.session.LinGlobal;
+import org.linlang.runtime.truffle.session.LinSession;
 import org.linlang.runtime.truffle.values.LinFunction;
 
 /**
@@ -85,15 +88,52 @@ public final class LinTranslator {
     private final Map<String, String> imported = new HashMap<>();
     private boolean hasStarImport;
     private FrameBuilder frame;
+    /** The REPL or embedding session this module is an input of; null for a program of its own. */
+    private LinSession session;
+    /** The modules of the program (imports), and this module's recurrences, blocks and tensor expressions. */
+    private final ModuleUnits units;
+    private final Definitions definitions;
+    private final TensorExprs tensors;
+    /** The frame slots of dimension names bound by calls ({@code B}, {@code T}), per frame. */
+    private final Map<FrameBuilder, java.util.Set<Integer>> dimensionSlots = new java.util.IdentityHashMap<>();
 
     public LinTranslator(LinLanguage language, Source source, Module module) {
+        this(language, source, module, new ModuleUnits(language, null));
+        units.register(module, this);
+    }
+
+    /** Translates the entry module of a checked program: imports are the modules the checker loaded, and its types help. */
+    public LinTranslator(LinLanguage language, Source source, org.linlang.compiler.types.Program program) {
+        this(language, source, program.main(), new ModuleUnits(language, program));
+        units.register(module, this);
+    }
+
+    LinTranslator(LinLanguage language, Source source, Module module, ModuleUnits units) {
         this.language = language;
         this.source = source;
         this.module = module;
+        this.units = units;
+        this.definitions = new Definitions(this, units);
+        this.tensors = new TensorExprs(this, definitions, units.program());
+    }
+
+    /**
+     * Translates an input of {@code session}: names of earlier inputs resolve to the session's
+     * bindings, and this input's definitions and top-level {@code let}s become bindings too.
+     */
+    public LinTranslator inSession(LinSession session) {
+        this.session = session;
+        return this;
     }
 
     /** The root that runs the module's script statements; builds every function on the way. */
     public LinRootNode translateScript() {
+        translateDefinitions();
+        return translateStatements();
+    }
+
+    /** Builds the module's definitions (functions, recurrences, blocks) and binds its imports. */
+    void translateDefinitions() {
         for (Import imp : module.imports()) {
             if (imp.items() != null) {
                 for (Import.Item item : imp.items()) imported.put(item.boundName().name(), imp.dottedPath());
@@ -112,13 +152,28 @@ public final class LinTranslator {
                 functions.put(fn.name().name(), LinFunction.user(fn.name().name(), names, defaults));
             }
         }
+        definitions.declare(module, decls);
         for (Decl d : decls.values()) {
             if (d instanceof Decl.Fn fn) functions.get(fn.name().name()).setCallTarget(function(fn).getCallTarget());
         }
+        definitions.translateBodies(decls);
+    }
 
+    /** What this module defines (functions, recurrences, blocks), by name: what importing it binds. */
+    Map<String, Object> ownValues() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Decl d : decls.values()) {
+            Object v = d instanceof Decl.Fn ? functions.get(d.name().name()) : definitions.values.get(d.name().name());
+            if (v != null) out.put(d.name().name(), v);
+        }
+        return out;
+    }
+
+    private LinRootNode translateStatements() {
         frame = new FrameBuilder(null);
         List<Stmt> script = module.script();
         List<LinStatementNode> statements = new ArrayList<>();
+        if (session != null) statements.addAll(session.define(sessionDefinitions()));
         LinExpressionNode last = null;
         for (int i = 0; i < script.size(); i++) {
             Stmt s = script.get(i);
@@ -130,27 +185,50 @@ public final class LinTranslator {
         return new LinRootNode(language, frame.build(), body, "script", whole, true);
     }
 
+    /** This input's imported names and definitions, each as the node that reads it here (for the session). */
+    private Map<String, LinExpressionNode> sessionDefinitions() {
+        List<Ident> names = new ArrayList<>();
+        for (Import imp : module.imports()) {
+            if (imp.items() != null) imp.items().forEach(item -> names.add(item.boundName()));
+            else if (!imp.star()) names.add(imp.path().getLast());
+            else imported.entrySet().stream().filter(e -> e.getValue().equals(imp.dottedPath())).map(Map.Entry::getKey)
+                    .sorted().forEach(name -> names.add(new Ident(name, imp.span())));
+        }
+        for (Decl d : decls.values()) names.add(d.name());
+        Map<String, LinExpressionNode> out = new LinkedHashMap<>();
+        for (Ident name : names) out.put(name.name(), expr(new Expr.Name(name)));
+        return out;
+    }
+
+    /** At the top level of a session input's script, where a {@code let} binds a session variable. */
+    private boolean atSessionTop() {
+        return session != null && frame.function == null && frame.scope.parent == null;
+    }
+
     // ---- functions ----------------------------------------------------------------------------------
 
     private LinRootNode function(Decl.Fn fn) {
+        return function(fn, 0, null, null);
+    }
+
+    /**
+     * A function's root. Methods take their instance as argument 0 ({@code firstArg} 1); {@code before}
+     * adds statements before the parameters are read; {@code body}, when given, replaces the
+     * translation of {@code fn.body()} and returns the result (a block's constructor).
+     */
+    LinRootNode function(Decl.Fn fn, int firstArg, java.util.function.Consumer<List<LinStatementNode>> before,
+                         java.util.function.Function<List<LinStatementNode>, LinExpressionNode> body) {
         FrameBuilder outer = frame;
         frame = new FrameBuilder(fn);
         try {
             List<LinStatementNode> statements = new ArrayList<>();
-            List<Param> params = fn.params();
-            for (int i = 0; i < params.size(); i++) {
-                Param p = params.get(i);
-                // The default sees the parameters before this one.
-                LinExpressionNode fallback = p.defaultValue() == null ? null : expr(p.defaultValue());
-                LinExpressionNode value = coerce(new LinReadArgumentNode(i, fallback).at(p.span()), p.type(), p.span());
-                int slot = frame.declare(p.name().name(), p.type());
-                statements.add(LinWriteLocalNodeGen.create(slot, value).at(p.span()));
-            }
-            List<Stmt> body = fn.body();
-            LinExpressionNode result = null;
-            for (int i = 0; i < body.size(); i++) {
-                Stmt s = body.get(i);
-                if (i == body.size() - 1 && s instanceof Stmt.Return r) result = returnValue(r);
+            if (before != null) before.accept(statements);
+            definitions.parameters(fn.params(), firstArg, statements, fn.name().span(), fn.name().name());
+            LinExpressionNode result = body == null ? null : body.apply(statements);
+            for (int i = 0; body == null && i < fn.body().size(); i++) {
+                List<Stmt> fnBody = fn.body();
+                Stmt s = fnBody.get(i);
+                if (i == fnBody.size() - 1 && s instanceof Stmt.Return r) result = returnValue(r);
                 else statements.add(stmt(s));
             }
             LinExpressionNode bodyNode = new LinFunctionBodyNode(statements.toArray(LinStatementNode[]::new), result, fn.name().name())
@@ -161,20 +239,57 @@ public final class LinTranslator {
         }
     }
 
+    /** A root of its own frame for {@code fn} (a recurrence's step), whose body {@code body} builds. */
+    LinRootNode root(Decl.Fn fn, java.util.function.Supplier<LinExpressionNode> body) {
+        FrameBuilder outer = frame;
+        frame = new FrameBuilder(fn);
+        try {
+            LinExpressionNode node = body.get();
+            return new LinRootNode(language, frame.build(), node, fn.name().name(), section(fn.span()), false);
+        } finally {
+            frame = outer;
+        }
+    }
+
+    int declareSlot(String name, TypeExpr type) { return frame.declare(name, type); }
+
+    /** A slot for a dimension name bound by a call; reads of it are ints. */
+    int declareDimension(String name) {
+        int slot = frame.declare(name, null);
+        dimensionSlots.computeIfAbsent(frame, f -> new java.util.HashSet<>()).add(slot);
+        return slot;
+    }
+
+    boolean isDimension(String name) {
+        Binding b = frame.lookup(name);
+        return b != null && dimensionSlots.getOrDefault(frame, java.util.Set.of()).contains(b.slot);
+    }
+
+    int hiddenSlot(String what) { return frame.hidden(what); }
+
+    int hiddenSlot(String what, FrameSlotKind kind) { return frame.hidden(what, kind); }
+
+    boolean isLocal(String name) { return frame.lookup(name) != null; }
+
+    void noteImported(String name, String from) { imported.putIfAbsent(name, from); }
+
     private LinExpressionNode returnValue(Stmt.Return r) {
         return coerce(expr(r.value()), frame.function.result(), r.value().span());
     }
 
     // ---- statements ---------------------------------------------------------------------------------
 
-    private LinStatementNode stmt(Stmt s) {
+    LinStatementNode stmt(Stmt s) {
         return switch (s) {
             case Stmt.Let let -> let(let);
             case Stmt.Assign assign -> assign(assign);
             case Stmt.Return r -> frame.function == null
                     ? fail("'return' is only allowed inside a function", r.span())
                     : new LinReturnNode(returnValue(r)).at(r.span());
-            case Stmt.Emit e -> fail("'emit' is only allowed in a recurrence", e.span());
+            case Stmt.Emit e -> {
+                LinStatementNode emit = definitions.emit(e);
+                yield emit != null ? emit : fail("'emit' is only allowed in a recurrence", e.span());
+            }
             case Stmt.ExprStmt e -> expr(e.expr());
             case Stmt.For f -> forStatement(f);
             case Stmt.If i -> new LinIfNode(expr(i.condition()), block(i.then()),
@@ -202,6 +317,10 @@ public final class LinTranslator {
     private void bind(Stmt.Pattern pattern, LinExpressionNode value, TypeExpr declared, List<LinStatementNode> out) {
         switch (pattern) {
             case Stmt.NamePattern n -> {
+                if (atSessionTop()) {
+                    out.add(session.let(n.name().name(), declared, value).at(n.span()));
+                    return;
+                }
                 int slot = frame.declare(n.name().name(), declared);
                 out.add(LinWriteLocalNodeGen.create(slot, value).at(n.span()));
             }
@@ -221,13 +340,17 @@ public final class LinTranslator {
         String name = assign.target().name();
         Binding binding = frame.lookup(name);
         if (binding == null) {
+            LinGlobal global = session == null ? null : session.variable(name);
+            if (global != null) {
+                return session.assign(global, coerce(expr(assign.value()), global.declared(), assign.value().span())).at(assign.span());
+            }
             String kind = kindOf(name);
             String message = kind != null
                     ? "cannot assign to '" + name + "': it is " + kind + ", not a variable"
                     : "cannot assign to '" + name + "': there is no variable of that name here (declare it with 'let " + name + " = …')";
             return fail(message, assign.target().span());
         }
-        LinExpressionNode value = coerce(expr(assign.value()), binding.type, assign.value().span());
+        LinExpressionNode value = definitions.assigned(binding.slot, coerce(expr(assign.value()), binding.type, assign.value().span()));
         return LinWriteLocalNodeGen.create(binding.slot, value).at(assign.span());
     }
 
@@ -263,7 +386,7 @@ public final class LinTranslator {
 
     // ---- expressions --------------------------------------------------------------------------------
 
-    private LinExpressionNode expr(Expr e) {
+    LinExpressionNode expr(Expr e) {
         LinExpressionNode node = switch (e) {
             case Expr.IntLit i -> new LinIntLiteralNode(i.value());
             case Expr.FloatLit f -> new LinFloatLiteralNode(f.value());
@@ -273,7 +396,7 @@ public final class LinTranslator {
             case Expr.ListLit l -> new LinListLiteralNode(exprs(l.elements()), false);
             case Expr.TupleLit t -> new LinListLiteralNode(exprs(t.elements()), true);
             case Expr.Call c -> call(c);
-            case Expr.Member m -> unsupported("member access '." + m.member().name() + "'", "it needs blocks and models");
+            case Expr.Member m -> tensors.member(m);
             case Expr.Index i -> index(i);
             case Expr.Binary b -> binary(b);
             case Expr.Unary u -> switch (u.op()) {
@@ -296,7 +419,7 @@ public final class LinTranslator {
                 default -> { }
             }
         }
-        return unsupported("'as' with a tensor type (reshaping or converting a tensor)", null);
+        return tensors.as(a);
     }
 
     private LinExpressionNode[] exprs(List<Expr> list) {
@@ -307,21 +430,28 @@ public final class LinTranslator {
         String name = n.name();
         Binding binding = frame.lookup(name);
         if (binding != null) return LinReadLocalNodeGen.create(binding.slot);
+        LinExpressionNode member = definitions.blockMember(n.ident());
+        if (member != null) return member;
         LinFunction fn = functions.get(name);
         if (fn != null) return new LinConstantNode(fn);
+        LinExpressionNode definition = definitions.definition(name);
+        if (definition != null) return definition;
         Decl decl = decls.get(name);
         if (decl != null) return unsupportedDecl(decl);
+        LinExpressionNode importedValue = definitions.importedName(name);
+        if (importedValue != null) return importedValue;
         String from = imported.get(name);
         if (from != null) {
-            return new LinErrorNode("'" + name + "' is imported from " + from + ", and the interpreter does not support imports yet");
+            return new LinErrorNode("'" + name + "' is imported from " + from + ", which could not be loaded");
         }
+        LinExpressionNode global = session == null ? null : session.read(name);
+        if (global != null) return global;
         LinBuiltins.Builtin builtin = LinBuiltins.get(name);
         if (builtin != null) return new LinConstantNode(language.builtinFunction(builtin));
         if (org.linlang.compiler.types.Builtins.all().containsKey(name)) {
             return unsupported("builtin '" + name + "'", "it works on tensors");
         }
-        return new LinErrorNode("unknown name '" + name + "'"
-                + (hasStarImport ? " (it may come from an 'import … .*', and the interpreter does not support imports yet)" : ""));
+        return new LinErrorNode("unknown name '" + name + "'");
     }
 
     private LinExpressionNode unsupportedDecl(Decl decl) {
@@ -340,13 +470,17 @@ public final class LinTranslator {
         if (d instanceof Decl.Recurrence) return "a recurrence";
         if (d instanceof Decl.Block b) return "a " + b.kindWord();
         if (imported.containsKey(name)) return "an imported name";
+        if (session != null && session.kindOf(name) != null) return session.kindOf(name);
         if (LinBuiltins.get(name) != null) return "a builtin function";
         return null;
     }
 
     private LinExpressionNode call(Expr.Call c) {
         String[] names = c.args().stream().map(a -> a.name() == null ? null : a.name().name()).toArray(String[]::new);
-        if (c.callee() instanceof Expr.Name n && frame.lookup(n.name()) == null && "a builtin function".equals(kindOf(n.name()))) {
+        if (c.callee() instanceof Expr.Name n && frame.lookup(n.name()) == null && !definitions.isBlockMember(n.name())
+                && "a builtin function".equals(kindOf(n.name()))) {
+            LinExpressionNode tensorBuiltin = tensors.builtinCall(c, n.name());
+            if (tensorBuiltin != null) return tensorBuiltin;
             return builtinCall(LinBuiltins.get(n.name()), c, names);
         }
         String calleeName = c.callee() instanceof Expr.Name n ? n.name() : null;
@@ -380,7 +514,7 @@ public final class LinTranslator {
                 case Expr.Ellipsis e -> { }
             }
         }
-        return unsupported("indexing with several indices or '..'", "it needs tensors");
+        return tensors.index(i);
     }
 
     private LinExpressionNode optional(Expr e) {
@@ -388,7 +522,6 @@ public final class LinTranslator {
     }
 
     private LinExpressionNode binary(Expr.Binary b) {
-        if (b.op() == Expr.BinaryOp.MATMUL) return unsupported("the matrix product '@'", "it needs tensors");
         LinExpressionNode l = expr(b.left());
         LinExpressionNode r = expr(b.right());
         return switch (b.op()) {
@@ -406,7 +539,7 @@ public final class LinTranslator {
             case GE -> LinCompareNodeGen.create(LinCompareNode.Op.GE, l, r);
             case AND -> new LinAndNode(l, r);
             case OR -> new LinOrNode(l, r);
-            case MATMUL -> throw new IllegalStateException("handled above");
+            case MATMUL -> org.linlang.runtime.truffle.nodes.expression.LinMatMulNodeGen.create(l, r);
         };
     }
 
@@ -427,7 +560,7 @@ public final class LinTranslator {
      * Where a type is declared ({@code let x: float = …}, a parameter, a result), scalar values are
      * checked, and an int becomes a float where a float is declared. Other types are not checked here.
      */
-    private static LinExpressionNode coerce(LinExpressionNode value, TypeExpr type, Span span) {
+    static LinExpressionNode coerce(LinExpressionNode value, TypeExpr type, Span span) {
         if (!(type instanceof TypeExpr.Named named)) return value;
         String t = named.name().name();
         return switch (t) {
@@ -453,10 +586,10 @@ public final class LinTranslator {
 
     // ---- frames and scopes --------------------------------------------------------------------------
 
-    private record Binding(int slot, TypeExpr type) {}
+    record Binding(int slot, TypeExpr type) {}
 
     /** The frame of one function (or of the script) and its nested lexical scopes. */
-    private static final class FrameBuilder {
+    static final class FrameBuilder {
         final Decl.Fn function;
         final FrameDescriptor.Builder descriptor = FrameDescriptor.newBuilder();
         Scope scope = new Scope(null);
@@ -495,7 +628,7 @@ public final class LinTranslator {
         FrameDescriptor build() { return descriptor.build(); }
     }
 
-    private static final class Scope {
+    static final class Scope {
         final Map<String, Binding> names = new HashMap<>();
         final Scope parent;
 

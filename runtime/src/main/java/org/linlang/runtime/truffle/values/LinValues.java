@@ -20,6 +20,11 @@ public final class LinValues {
             case LinTuple t -> "tuple";
             case LinFunction f -> "function";
             case LinNone n -> "none";
+            case LinTensor t -> "tensor " + t.typeText();
+            case LinInstance i -> i.blockClass().kindWord() + " " + i;
+            case LinBoundMethod m -> "method";
+            case LinTensorDict d -> "tensor dictionary";
+            case LinModuleValue m -> "module";
             case null -> "null";
             default -> value.getClass().getSimpleName();
         };
@@ -115,8 +120,16 @@ public final class LinValues {
             case LinTuple t -> { return t; }
             case LinFunction f -> { return f; }
             case LinNone n -> { return n; }
+            case LinTensor t -> { return t; }
+            case LinInstance i -> { return i; }
+            case LinBoundMethod m -> { return m; }
+            case LinTensorDict d -> { return d; }
+            case LinModuleValue m -> { return m; }
+            case org.linlang.runtime.tensor.Tensor t -> { return new LinTensor(t); }
             default -> { }
         }
+        com.oracle.truffle.api.TruffleLanguage.Env env = org.linlang.runtime.truffle.LinLanguage.context(null).env();
+        if (env.isHostObject(v) && env.asHostObject(v) instanceof org.linlang.runtime.tensor.Tensor t) return new LinTensor(t);
         InteropLibrary interop = InteropLibrary.getUncached(v);
         try {
             if (interop.isNull(v)) return LinNone.INSTANCE;

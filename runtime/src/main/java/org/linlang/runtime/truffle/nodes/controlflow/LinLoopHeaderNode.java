@@ -89,7 +89,8 @@ public final class LinLoopHeaderNode extends LinNode {
     @TruffleBoundary
     private Object[] slowElements(Object value) {
         if (value instanceof String s) return s.codePoints().mapToObj(Character::toString).toArray();
+        if (value instanceof org.linlang.runtime.truffle.values.LinTensorDict d) return d.names();
         throw new LinRuntimeError("cannot iterate over a value of type " + LinValues.typeName(value)
-                + " (a for loop takes a range a..b, a list, a tuple or a string)", from);
+                + " (a for loop takes a range a..b, a list, a tuple, a string or the tensors of a file)", from);
     }
 }

@@ -5,6 +5,7 @@ import com.oracle.truffle.api.dsl.Fallback;
 import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.nodes.LinBinaryNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
 import org.linlang.runtime.truffle.values.LinList;
 import org.linlang.runtime.truffle.values.LinTuple;
 
@@ -40,6 +41,11 @@ public abstract class LinAddNode extends LinBinaryNode {
     @Specialization
     protected LinTuple addTuple(LinTuple left, LinTuple right) {
         return new LinTuple(concat(left.items(), right.items()));
+    }
+
+    @Specialization(guards = "isTensorOp(left, right)")
+    protected Object tensor(Object left, Object right) {
+        return tensorOp(TensorOps.Op.ADD, left, right);
     }
 
     @Fallback

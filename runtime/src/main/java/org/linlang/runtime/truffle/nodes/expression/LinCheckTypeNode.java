@@ -28,8 +28,8 @@ public final class LinCheckTypeNode extends LinExpressionNode {
     public Object executeGeneric(VirtualFrame frame) {
         Object v = value.executeGeneric(frame);
         boolean ok = switch (kind) {
-            case INT -> v instanceof Long;
-            case BOOL -> v instanceof Boolean;
+            case INT -> v instanceof Long || (!declared.equals("int") && isScalarTensor(v, false));
+            case BOOL -> v instanceof Boolean || isScalarTensor(v, true);
             case STRING -> v instanceof String;
         };
         if (!ok) {
@@ -39,6 +39,12 @@ public final class LinCheckTypeNode extends LinExpressionNode {
         return v;
     }
 
+    /** A 0-d tensor of an integer (or bool) element type, accepted where i32, i64 or bool is declared. */
+    private static boolean isScalarTensor(Object v, boolean bool) {
+        return v instanceof org.linlang.runtime.truffle.values.LinTensor t && t.rank() == 0
+                && (bool ? t.dtype() == org.linlang.runtime.tensor.DType.BOOL : !t.dtype().isFloat() && t.dtype() != org.linlang.runtime.tensor.DType.BOOL);
+    }
+
     @Override
     public long executeLong(VirtualFrame frame) throws UnexpectedResultException {
         if (kind != Kind.INT) return super.executeLong(frame);
@@ -46,6 +52,7 @@ public final class LinCheckTypeNode extends LinExpressionNode {
             return value.executeLong(frame);
         } catch (UnexpectedResultException e) {
             CompilerDirectives.transferToInterpreter();
+            if (!declared.equals("int") && isScalarTensor(e.getResult(), false)) throw e;
             throw mismatch(e.getResult());
         }
     }
@@ -57,6 +64,7 @@ public final class LinCheckTypeNode extends LinExpressionNode {
             return value.executeBoolean(frame);
         } catch (UnexpectedResultException e) {
             CompilerDirectives.transferToInterpreter();
+            if (isScalarTensor(e.getResult(), true)) throw e;
             throw mismatch(e.getResult());
         }
     }

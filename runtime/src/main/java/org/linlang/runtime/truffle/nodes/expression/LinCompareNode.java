@@ -6,11 +6,12 @@ import com.oracle.truffle.api.dsl.Fallback;
 import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.nodes.LinBinaryNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
 import org.linlang.runtime.truffle.values.LinValues;
 
 /**
  * {@code < <= > >=} on numbers (int and float mixed), strings (by code unit), and lists or tuples
- * (lexicographically). A comparison with NaN is false.
+ * (lexicographically). A comparison with NaN is false. With a tensor operand, a bool tensor.
  */
 @NodeInfo(shortName = "compare")
 public abstract class LinCompareNode extends LinBinaryNode {
@@ -51,6 +52,17 @@ public abstract class LinCompareNode extends LinBinaryNode {
     @Specialization
     protected boolean compareString(String left, String right) {
         return holds(compareStrings(left, right));
+    }
+
+    @Specialization(guards = "isTensorOp(left, right)")
+    protected Object tensor(Object left, Object right) {
+        TensorOps.Op t = switch (op) {
+            case LT -> TensorOps.Op.LT;
+            case LE -> TensorOps.Op.LE;
+            case GT -> TensorOps.Op.GT;
+            case GE -> TensorOps.Op.GE;
+        };
+        return tensorOp(t, left, right);
     }
 
     @Fallback

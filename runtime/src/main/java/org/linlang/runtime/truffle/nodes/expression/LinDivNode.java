@@ -5,6 +5,7 @@ import com.oracle.truffle.api.dsl.Fallback;
 import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.nodes.LinBinaryNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
 
 /** {@code a / b}: always a float, also for two ints ({@code 7 / 2 == 3.5}), as in Python. */
 @NodeInfo(shortName = "/")
@@ -26,6 +27,11 @@ public abstract class LinDivNode extends LinBinaryNode {
             throw error("division by zero");
         }
         return left / right;
+    }
+
+    @Specialization(guards = "isTensorOp(left, right)")
+    protected Object tensor(Object left, Object right) {
+        return tensorOp(TensorOps.Op.DIV, left, right);
     }
 
     @Fallback

@@ -5,11 +5,13 @@ import com.oracle.truffle.api.dsl.Fallback;
 import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.nodes.LinBinaryNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
 import org.linlang.runtime.truffle.values.LinValues;
 
 /**
  * {@code a == b} (or {@code a != b} when {@code negated}). Numbers compare by value across int and
- * float; lists and tuples element by element; values of different kinds are unequal.
+ * float; lists and tuples element by element; values of different kinds are unequal. With a tensor
+ * operand it compares elementwise and gives a bool tensor.
  */
 @NodeInfo(shortName = "==")
 public abstract class LinEqualNode extends LinBinaryNode {
@@ -38,6 +40,11 @@ public abstract class LinEqualNode extends LinBinaryNode {
     @TruffleBoundary
     protected boolean eqString(String left, String right) {
         return left.equals(right) != negated;
+    }
+
+    @Specialization(guards = "isTensorOp(left, right)")
+    protected Object tensor(Object left, Object right) {
+        return tensorOp(negated ? TensorOps.Op.NE : TensorOps.Op.EQ, left, right);
     }
 
     @Fallback

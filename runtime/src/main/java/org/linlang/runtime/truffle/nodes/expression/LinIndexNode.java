@@ -8,11 +8,17 @@ import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.LinRuntimeError;
 import org.linlang.runtime.truffle.nodes.LinExpressionNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
 import org.linlang.runtime.truffle.values.LinList;
+import org.linlang.runtime.truffle.values.LinTensor;
+import org.linlang.runtime.truffle.values.LinTensorDict;
 import org.linlang.runtime.truffle.values.LinTuple;
 import org.linlang.runtime.truffle.values.LinValues;
 
-/** {@code xs[i]} on a list, tuple or string; a negative index counts from the end, as in Python. */
+/**
+ * {@code xs[i]} on a list, tuple or string (a negative index counts from the end, as in Python), on a
+ * tensor (along its first axis), or {@code d["name"]} on the tensors of a loaded file.
+ */
 @NodeChild("target")
 @NodeChild("index")
 @NodeInfo(shortName = "[]")
@@ -35,6 +41,22 @@ public abstract class LinIndexNode extends LinExpressionNode {
         int at = position(index, length, string);
         int offset = string.offsetByCodePoints(0, at);
         return Character.toString(string.codePointAt(offset));
+    }
+
+    @Specialization
+    protected Object indexTensor(LinTensor tensor, Object index) {
+        return LinTensorIndexNode.single(tensor, new TensorOps.Item.At(LinTensorIndexNode.bound(index, this, "a tensor index")), this);
+    }
+
+    @Specialization
+    @TruffleBoundary
+    protected Object indexDict(LinTensorDict dict, String name) {
+        LinTensor t = dict.get(name);
+        if (t == null) {
+            throw new LinRuntimeError("'" + dict.file() + "' has no tensor named '" + name + "'"
+                    + (dict.tensors().isEmpty() ? " (it holds none)" : "; it holds " + String.join(", ", dict.tensors().keySet())), this);
+        }
+        return t;
     }
 
     @Fallback

@@ -5,6 +5,7 @@ import com.oracle.truffle.api.dsl.Fallback;
 import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.nodes.LinBinaryNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
 
 /** {@code a % b}: the remainder has the sign of {@code b}, as in Python ({@code -7 % 3 == 2}). */
 @NodeInfo(shortName = "%")
@@ -32,6 +33,11 @@ public abstract class LinModNode extends LinBinaryNode {
             r = Math.copySign(0.0, right);
         }
         return r;
+    }
+
+    @Specialization(guards = "isTensorOp(left, right)")
+    protected Object tensor(Object left, Object right) {
+        return tensorOp(TensorOps.Op.MOD, left, right);
     }
 
     @Fallback

@@ -4,6 +4,7 @@ import com.oracle.truffle.api.dsl.Fallback;
 import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.nodes.LinBinaryNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
 
 /** {@code a * b}. */
 @NodeInfo(shortName = "*")
@@ -21,6 +22,11 @@ public abstract class LinMulNode extends LinBinaryNode {
     @Specialization
     protected double mulDouble(double left, double right) {
         return left * right;
+    }
+
+    @Specialization(guards = "isTensorOp(left, right)")
+    protected Object tensor(Object left, Object right) {
+        return tensorOp(TensorOps.Op.MUL, left, right);
     }
 
     @Fallback

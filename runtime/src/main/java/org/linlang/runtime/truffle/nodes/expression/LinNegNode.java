@@ -9,9 +9,11 @@ import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.LinNumericTypes;
 import org.linlang.runtime.truffle.LinRuntimeError;
 import org.linlang.runtime.truffle.nodes.LinExpressionNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
+import org.linlang.runtime.truffle.values.LinTensor;
 import org.linlang.runtime.truffle.values.LinValues;
 
-/** {@code -x}. */
+/** {@code -x}, also of a tensor. */
 @NodeChild("operand")
 @NodeInfo(shortName = "neg")
 @TypeSystemReference(LinNumericTypes.class)
@@ -29,6 +31,20 @@ public abstract class LinNegNode extends LinExpressionNode {
     @Specialization
     protected double negDouble(double value) {
         return -value;
+    }
+
+    @Specialization
+    protected Object negTensor(LinTensor value) {
+        return tensor(value);
+    }
+
+    @TruffleBoundary
+    private Object tensor(LinTensor value) {
+        try {
+            return TensorOps.unary(TensorOps.Fn.NEG, value);
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
+        }
     }
 
     @Fallback

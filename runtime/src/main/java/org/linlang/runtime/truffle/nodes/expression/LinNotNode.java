@@ -7,9 +7,11 @@ import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.LinRuntimeError;
 import org.linlang.runtime.truffle.nodes.LinExpressionNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
+import org.linlang.runtime.truffle.values.LinTensor;
 import org.linlang.runtime.truffle.values.LinValues;
 
-/** {@code not x}. */
+/** {@code not x}, also elementwise on a bool tensor. */
 @NodeChild("operand")
 @NodeInfo(shortName = "not")
 public abstract class LinNotNode extends LinExpressionNode {
@@ -17,6 +19,16 @@ public abstract class LinNotNode extends LinExpressionNode {
     @Specialization
     protected boolean not(boolean value) {
         return !value;
+    }
+
+    @Specialization
+    @TruffleBoundary
+    protected Object notTensor(LinTensor value) {
+        try {
+            return TensorOps.unary(TensorOps.Fn.NOT, value);
+        } catch (IllegalArgumentException e) {
+            throw new LinRuntimeError(e.getMessage(), this);
+        }
     }
 
     @Fallback

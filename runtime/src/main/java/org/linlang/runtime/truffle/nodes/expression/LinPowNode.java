@@ -5,6 +5,7 @@ import com.oracle.truffle.api.dsl.Fallback;
 import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.linlang.runtime.truffle.nodes.LinBinaryNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
 
 /**
  * {@code a ** b}: an int when both are ints and {@code b >= 0} (exact, or an overflow error), else a
@@ -47,6 +48,11 @@ public abstract class LinPowNode extends LinBinaryNode {
             throw error("float overflow: " + show(left) + " ** " + show(right) + " is too large");
         }
         return result;
+    }
+
+    @Specialization(guards = "isTensorOp(left, right)")
+    protected Object tensor(Object left, Object right) {
+        return tensorOp(TensorOps.Op.POW, left, right);
     }
 
     @Fallback

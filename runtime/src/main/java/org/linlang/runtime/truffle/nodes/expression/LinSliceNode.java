@@ -6,13 +6,16 @@ import com.oracle.truffle.api.nodes.NodeInfo;
 import java.util.ArrayList;
 import org.linlang.runtime.truffle.LinRuntimeError;
 import org.linlang.runtime.truffle.nodes.LinExpressionNode;
+import org.linlang.runtime.truffle.ops.TensorOps;
 import org.linlang.runtime.truffle.values.LinList;
+import org.linlang.runtime.truffle.values.LinTensor;
 import org.linlang.runtime.truffle.values.LinTuple;
 import org.linlang.runtime.truffle.values.LinValues;
 
 /**
  * {@code xs[lo:hi:step]} on a list, tuple or string, each bound optional, with Python's meaning
- * (negative bounds count from the end, out-of-range bounds are clamped, a negative step goes backwards).
+ * (negative bounds count from the end, out-of-range bounds are clamped, a negative step goes backwards),
+ * or on a tensor along its first axis (a view; the step must be positive).
  */
 @NodeInfo(shortName = "[:]")
 public final class LinSliceNode extends LinExpressionNode {
@@ -39,6 +42,12 @@ public final class LinSliceNode extends LinExpressionNode {
 
     @TruffleBoundary
     private Object slice(Object value, Object loValue, Object hiValue, Object stepValue) {
+        if (value instanceof LinTensor t) {
+            Long l = loValue == null ? null : bound(loValue, lo);
+            Long h = hiValue == null ? null : bound(hiValue, hi);
+            Long s = stepValue == null ? null : bound(stepValue, step);
+            return LinTensorIndexNode.single(t, new TensorOps.Item.Slice(l, h, s), this);
+        }
         Object[] items;
         if (value instanceof LinList l) items = l.items();
         else if (value instanceof LinTuple t) items = t.items();
@@ -74,6 +83,7 @@ public final class LinSliceNode extends LinExpressionNode {
 
     private static long bound(Object value, LinExpressionNode where) {
         if (value instanceof Long l) return l;
+        if (value instanceof LinTensor t && t.rank() == 0 && !t.dtype().isFloat()) return t.tensor().getLong();
         throw new LinRuntimeError("slice bounds must be ints, got " + LinValues.typeName(value), where);
     }
 }
