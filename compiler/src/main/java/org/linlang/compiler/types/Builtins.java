@@ -63,6 +63,7 @@ public final class Builtins {
         add("ones_like", "ones_like(x)", "ones of x's type", c -> like(c));
         add("concat", "concat(a, b, …, axis = -1) or concat(list, axis)", "joins tensors along an existing axis", c -> join(c, false));
         add("stack", "stack(a, b, …, axis = 0) or stack(list, axis)", "joins tensors along a new axis", c -> join(c, true));
+        add("split", "split(x, sizes, axis = -1)", "cuts x along an axis into consecutive pieces of the given sizes: a tuple of views", Builtins::split);
         add("shift", "shift(x, n, axis = A)", "shifts along an axis by n places, filling with zeros (causal convolutions)", Builtins::shift);
         add("take", "take(table, ids)", "rows of table selected by integer ids: [N, d] and [B, T] give [B, T, d]", Builtins::take);
         add("causal_mask", "causal_mask(T, window = W)", "bool[T, T], true where key j may be seen by query i (j <= i, and i - j < W)", Builtins::causalMask);
@@ -330,6 +331,33 @@ public final class Builtins {
         for (int i = 0; i < rank; i++) dims.add(Dim.of(new Sym("_", c.span(), false)));
         if (e == null) return dflt < 0 ? rank + dflt : dflt;
         return c.axis(e, Shape.of(dims));
+    }
+
+    private static Type split(BuiltinCall c) {
+        if (!exactly(c, 2)) return Type.ERROR;
+        Type t = tensorArg(c, 0, "the argument of split");
+        if (!(t instanceof Type.Tensor x)) return t;
+        if (!(c.argExpr(1) instanceof Expr.ListLit sizes)) {
+            return c.error(Code.E048, c.argExpr(1).span(), "split needs the sizes written as a list, e.g. [d, 2 * d], so that the pieces' shapes are known");
+        }
+        Expr axisExpr = c.namedExpr("axis");
+        int axis = axisExpr == null ? x.shape().rank() - 1 : c.axis(axisExpr, x.shape());
+        if (axis < 0) return axisExpr == null ? c.error(Code.E035, c.span(), "split needs a tensor with at least one dimension") : Type.ERROR;
+        Shape s = shapeOf(c, sizes);
+        if (s == null) return Type.ERROR;
+        Dim total = Dim.of(0);
+        for (Dim d : s.dims()) total = total.plus(d);
+        if (!total.equals(x.shape().dim(axis))) {
+            return c.error(Code.E034, c.argExpr(1).span(), "split sizes add up to " + total + " but axis " + axis + " of " + x.shape()
+                    + " is " + x.shape().dim(axis));
+        }
+        var parts = new ArrayList<Type>();
+        for (Dim d : s.dims()) {
+            var dims = new ArrayList<>(x.shape().dims());
+            dims.set(axis, d);
+            parts.add(new Type.Tensor(x.dtype(), x.shape().withDims(dims)));
+        }
+        return new Type.Tuple(parts);
     }
 
     private static Type shift(BuiltinCall c) {

@@ -91,6 +91,7 @@ public final class TensorBuiltins {
             return new LinTensor(Creation.ones(x.dtype(), x.shape()));
         });
         add("concat", 1, MANY, c -> join(c, false));
+        add("split", 2, 2, TensorBuiltins::split);
         add("stack", 1, MANY, c -> join(c, true));
         add("shift", 2, 2, c -> {
             Tensor x = c.tensor(0);
@@ -204,6 +205,29 @@ public final class TensorBuiltins {
     }
 
     // ---- joining -------------------------------------------------------------------------------
+
+    /** split(x, [a, b, …], axis = A): views of consecutive pieces along an axis, as a tuple. */
+    private static Object split(BuiltinCall c) {
+        Tensor x = c.tensor(0);
+        Object[] items = BuiltinCall.items(c.arg(1));
+        if (items == null) throw new IllegalArgumentException("split takes the sizes of the pieces as a list, e.g. [2, 3]");
+        int axis = c.axis(x, -1);
+        long[] sizes = new long[items.length];
+        long total = 0;
+        for (int i = 0; i < items.length; i++) {
+            sizes[i] = c.integer(items[i], "each size");
+            if (sizes[i] < 0) throw new IllegalArgumentException("split sizes must not be negative, got " + sizes[i]);
+            total += sizes[i];
+        }
+        if (total != x.dim(axis)) {
+            throw new IllegalArgumentException("split sizes add up to " + total + " but axis " + axis + " of "
+                    + LinTensor.shapeText(x.shape()) + " has " + x.dim(axis));
+        }
+        List<Tensor> parts = Shapes.split(x, axis, sizes);
+        Object[] out = new Object[parts.size()];
+        for (int i = 0; i < out.length; i++) out[i] = new LinTensor(parts.get(i));
+        return new org.linlang.runtime.truffle.values.LinTuple(out);
+    }
 
     private static Object join(BuiltinCall c, boolean stack) {
         Object[] parts = c.count() == 1 && BuiltinCall.items(c.arg(0)) != null ? BuiltinCall.items(c.arg(0)) : c.args();
