@@ -73,6 +73,7 @@ primary     : INT                                                # IntLit
             | '(' expr ')'                                       # ParenExpr
             | '(' expr ',' (expr (',' expr)* ','?)? ')'          # TupleLit
             | '[' (expr (',' expr)* ','?)? ']'                   # ListLit
+            | 'time' body                                        # TimeExpr
             ;
 
 argList     : arg (',' arg)* ','? ;
@@ -98,7 +99,7 @@ dimExpr     : dimExpr op=('*' | '/') dimExpr                     # DimMul
             ;
 
 // Contextual words: usable as names where no keyword is expected.
-ident       : ID | 'state' | 'model' | 'block' ;
+ident       : ID | 'state' | 'model' | 'block' | 'time' ;
 
 // ---- lexer --------------------------------------------------------------------------------------
 INT         : DIGITS ;

@@ -65,6 +65,11 @@ public sealed interface Expr {
     /** {@code for i in a..b: body} (to != null) or {@code for x in list: body}: builds a list. */
     record For(Span span, Ident variable, Expr from, Expr to, Expr body) implements Expr {}
 
+    /** {@code time { … }}: runs the body several times and gives the median seconds of one run. */
+    record Time(Span span, List<Stmt> body) implements Expr {
+        public Time { body = List.copyOf(body); }
+    }
+
     enum BinaryOp {
         ADD("+"), SUB("-"), MUL("*"), DIV("/"), MOD("%"), MATMUL("@"), POW("**"),
         EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="), AND("and"), OR("or");

@@ -231,6 +231,7 @@ final class AstBuilder {
             case ParenExprContext p -> expr(p.expr());
             case TupleLitContext t -> new Expr.TupleLit(span(t), t.expr().stream().map(this::expr).toList());
             case ListLitContext l -> new Expr.ListLit(span(l), l.expr().stream().map(this::expr).toList());
+            case TimeExprContext t -> new Expr.Time(span(t), body(t.body()));
             default -> throw new IllegalStateException("unknown primary");
         };
     }

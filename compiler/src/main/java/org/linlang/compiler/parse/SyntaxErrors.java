@@ -88,7 +88,7 @@ final class SyntaxErrors extends DefaultErrorStrategy {
         }
         if (expression) return "an expression";
         // 'state', 'block' and 'model' are also names; listing them beside "a name" only adds noise.
-        if (names.contains("a name")) names.removeAll(java.util.List.of("'state'", "'block'", "'model'"));
+        if (names.contains("a name")) names.removeAll(java.util.List.of("'state'", "'block'", "'model'", "'time'"));
         if (names.size() > 6) return "";
         if (names.size() <= 1) return names.isEmpty() ? "" : names.getFirst();
         return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();

@@ -42,6 +42,7 @@ public final class ExprPrinter {
             case Expr.If i -> "if " + print(i.condition(), OR) + " then " + print(i.then(), IF) + " else " + print(i.otherwise(), IF);
             case Expr.For f -> "for " + f.variable().name() + " in " + (f.to() == null ? print(f.from(), IF)
                     : print(f.from(), ADD) + ".." + print(f.to(), ADD)) + ": " + print(f.body(), FOR);
+            case Expr.Time t -> "time { … }";
         };
         return own < needed ? "(" + s + ")" : s;
     }

@@ -287,6 +287,7 @@ final class StepEvaluator {
             case Expr.ListLit l -> generic(e, env, "puts a value read from the state in a list");
             case Expr.TupleLit t -> generic(e, env, "puts a value read from the state in a tuple");
             case Expr.For f -> generic(e, env, "builds a list from the state");
+            case Expr.Time t -> generic(e, env, "times a block of statements");
         };
     }
 

@@ -941,6 +941,11 @@ public final class Checker {
                 Type body = expr(f.body(), inner);
                 yield new Type.ListOf(body);
             }
+            case Expr.Time t -> {
+                // The body is statements of its own: its lets stay inside, and it cannot return or emit.
+                statements(t.body(), scope.child(), new Body(BodyKind.SCRIPT, null));
+                yield Type.FLOAT;
+            }
         };
     }
 

@@ -580,6 +580,7 @@ public final class Lowering {
             case Expr.Unary u -> Operators.unary(this, u.op(), eval(u.operand(), env));
             case Expr.As a -> as(a, env);
             case Expr.If i -> condition(i.condition(), env) ? eval(i.then(), env) : eval(i.otherwise(), env);
+            case Expr.Time t -> throw new IrException("time { … } measures a run on the interpreter; it has no place in a kernel graph");
             case Expr.For f -> {
                 var out = new ArrayList<Value>();
                 for (Value item : range(f.from(), f.to(), env, "for " + f.variable())) {

@@ -406,6 +406,7 @@ public final class LinTranslator {
             case Expr.As a -> as(a);
             case Expr.If i -> new LinIfExpressionNode(expr(i.condition()), expr(i.then()), expr(i.otherwise()));
             case Expr.For f -> comprehension(f);
+            case Expr.Time t -> new org.linlang.runtime.truffle.nodes.controlflow.LinTimeNode(block(t.body()));
         };
         return node.hasSource() ? node : node.at(e.span());
     }
