@@ -62,6 +62,16 @@ public final class Dim {
         return e.getValue() == 1 && e.getKey().factors.size() == 1 ? e.getKey().factors.getFirst() : null;
     }
 
+    /** {@code c * X}: a symbol with an integer coefficient. */
+    public record Scaled(long coefficient, Sym sym) {}
+
+    /** This dimension as {@code c * X} (c ≠ 0), or null. */
+    public Scaled asScaledSym() {
+        if (terms.size() != 1) return null;
+        var e = terms.firstEntry();
+        return e.getKey().factors.size() == 1 && e.getValue() != 0 ? new Scaled(e.getValue(), e.getKey().factors.getFirst()) : null;
+    }
+
     public boolean hasVariables() {
         for (Mono m : terms.keySet()) for (Sym s : m.factors) if (s.variable) return true;
         return false;

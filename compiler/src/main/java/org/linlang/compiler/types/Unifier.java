@@ -54,6 +54,16 @@ final class Unifier {
         if (s != null && s.variable && !dims.containsKey(s)) {
             dims.put(s, a);
             boundAt.put(s, at);
+            return;
+        }
+        // [2 * D] with a size 2*n (or 6): D is the size divided by the coefficient, when that is exact.
+        Dim.Scaled scaled = p.asScaledSym();
+        if (scaled != null && scaled.sym().variable && !dims.containsKey(scaled.sym())) {
+            Dim q = a.dividedBy(Dim.of(scaled.coefficient()));
+            if (q != null) {
+                dims.put(scaled.sym(), q);
+                boundAt.put(scaled.sym(), at);
+            }
         }
     }
 
@@ -130,6 +140,11 @@ final class Unifier {
         for (int i = 1; i <= Math.min(pn, an); i++) {
             Dim pd = p.dim(pn - i);
             Dim ad = a.dim(an - i);
+            if (pd.hasVariables() && !pd.equals(ad)) {
+                // Pass 1 bound every name it could; one still open here cannot be read off this argument.
+                return new Problem(Code.E037, what + " must have shape " + show(declared.shape()) + ", found " + a
+                        + ": dimension " + (an - i + 1) + " is " + ad + ", which is not of the form " + pd, null, null);
+            }
             if (!pd.equals(ad) && !pd.hasVariables()) {
                 // The parameter as written, aligned from the end ('..' may have been replaced by dimensions).
                 Dim original = i <= dn ? declared.shape().dim(dn - i) : pd;

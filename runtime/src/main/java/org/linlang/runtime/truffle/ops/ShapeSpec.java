@@ -110,6 +110,12 @@ public final class ShapeSpec {
                     dims[f.index] = s[offset + k];
                     bound[f.index] = true;
                     boundBy[f.index] = i;
+                } else if (scaledFree(p.dims[k]) instanceof Bin m && m.right() instanceof Free f && !bound[f.index]
+                        && s[offset + k] % ((Lit) m.left()).value() == 0) {
+                    // [2 * D] binds D to half the size, as the checker does.
+                    dims[f.index] = s[offset + k] / ((Lit) m.left()).value();
+                    bound[f.index] = true;
+                    boundBy[f.index] = i;
                 }
             }
         }
@@ -149,6 +155,14 @@ public final class ShapeSpec {
             }
         }
         return new Bound(dims, bound, rest == null ? new long[0] : rest);
+    }
+
+    /** {@code c * X} or {@code X * c} (c a nonzero literal, X free) as {@code c * X}; anything else null. */
+    private static Bin scaledFree(Dim d) {
+        if (!(d instanceof Bin b) || b.op() != '*') return null;
+        if (b.left() instanceof Lit l && l.value() != 0 && b.right() instanceof Free) return b;
+        if (b.right() instanceof Lit l && l.value() != 0 && b.left() instanceof Free f) return new Bin('*', l, f);
+        return null;
     }
 
     /** The value of a dimension; free names not bound by any argument are an error. */
