@@ -73,7 +73,7 @@ final class OpCommand implements Callable<Integer> {
     }
 
     /** A problem with the command line or the inputs: one sentence, exit status 2 (usage) or 1. */
-    private static final class Refused extends Exception {
+    static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
         final int status;
 
@@ -97,10 +97,12 @@ final class OpCommand implements Callable<Integer> {
     }
 
     private int run() throws Refused {
+        boolean cpu = false;
         switch (engine.toLowerCase(Locale.ROOT)) {
             case "interp" -> { }
             case "auto" -> io.err().println("lin op: engine auto runs on interp (the cpu and cuda engines are not built yet)");
-            case "cpu", "cuda" -> throw new Refused(LinCli.EXIT_USAGE, "engine '" + engine + "' is not built yet; use --engine interp");
+            case "cpu" -> cpu = true;
+            case "cuda" -> throw new Refused(LinCli.EXIT_USAGE, "engine '" + engine + "' is not built yet; use --engine interp");
             default -> throw new Refused(LinCli.EXIT_USAGE, "unknown engine '" + engine + "'; choose interp, cpu, cuda or auto");
         }
         if (bench < 0) throw new Refused(LinCli.EXIT_USAGE, "--bench needs a count >= 0");
@@ -113,6 +115,9 @@ final class OpCommand implements Callable<Integer> {
         Decl decl = find(modulePath, defName);
         List<Param> params = decl.params();
         boolean recurrence = decl instanceof Decl.Recurrence;
+        if (cpu && !recurrence) {
+            throw new Refused(LinCli.EXIT_USAGE, "the cpu engine runs recurrences so far, and " + name + " is a function; use --engine interp");
+        }
 
         Set<String> available;
         try {
@@ -171,6 +176,7 @@ final class OpCommand implements Callable<Integer> {
         if (!available.isEmpty()) {
             throw new Refused(LinCli.EXIT_ERRORS, inputs + " has tensor '" + available.iterator().next() + "', which is no parameter of " + name);
         }
+        if (cpu) return CpuOp.run(this, (Decl.Recurrence) decl, checked, call, wantFinal);
         List<String> argTexts = new ArrayList<>();
         call.forEach((k, v) -> argTexts.add(k + " = " + v));
         String program = "import " + modulePath + ".{" + defName + " as __op}\n"
@@ -243,9 +249,14 @@ final class OpCommand implements Callable<Integer> {
     }
 
     /** The definition, after checking its module: a function or recurrence. */
+    Io io() { return io; }
+
+    /** The checked program holding the op, kept for the cpu engine's classification. */
+    private CheckResult checked;
+
     private Decl find(String modulePath, String defName) throws Refused {
         String probe = "import " + modulePath + ".{" + defName + "}\n";
-        CheckResult checked = Frontend.check(new Source("<lin op>", probe));
+        checked = Frontend.check(new Source("<lin op>", probe));
         if (!checked.ok()) {
             String text = DiagnosticPrinter.render(checked.diagnostics()).stripTrailing();
             throw new Refused(LinCli.EXIT_ERRORS, "cannot use " + name + ":\n" + text);
