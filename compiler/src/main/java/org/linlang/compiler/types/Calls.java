@@ -158,6 +158,10 @@ final class Calls {
         for (Signature.Param p : inst.params()) {
             Bound b = bound.get(p.name());
             if (b != null) u.bind(p.type(), b.type(), b.span());
+            else if (p.type() instanceof Type.Int && p.defaultValue() != null) {
+                // An int parameter left at its default sizes tensors with that value: G = 1.
+                u.bind(p.type(), ch.typeOf(p.defaultValue()), c.span());
+            }
         }
         boolean ok = true;
         for (Signature.Param p : inst.params()) {

@@ -83,23 +83,35 @@ public final class OpsReference {
 
     /** Causal softmax attention, max-subtracted, over [B, T, H, K] and [B, T, H, V]. */
     public static double[] softmaxAttention(double[] q, double[] k, double[] v, int B, int T, int H, int K, int V, double scale) {
+        return softmaxAttention(q, k, v, B, T, H, 1, 0, K, V, scale);
+    }
+
+    /**
+     * Grouped-query attention: q has Hk * G heads, k and v have Hk; query head h reads key/value head
+     * h / G. With window W > 0, query t sees keys t - W + 1 … t.
+     */
+    public static double[] softmaxAttention(double[] q, double[] k, double[] v, int B, int T, int Hk, int G, int W, int K, int V,
+                                            double scale) {
+        int H = Hk * G;
         double[] o = new double[B * T * H * V];
         for (int b = 0; b < B; b++) {
             for (int h = 0; h < H; h++) {
+                int kh = h / G;
                 for (int t = 0; t < T; t++) {
+                    int from = W > 0 ? Math.max(0, t - W + 1) : 0;
                     double[] s = new double[t + 1];
                     double max = Double.NEGATIVE_INFINITY;
-                    for (int u = 0; u <= t; u++) {
+                    for (int u = from; u <= t; u++) {
                         double acc = 0;
-                        for (int i = 0; i < K; i++) acc += q[((b * T + t) * H + h) * K + i] * k[((b * T + u) * H + h) * K + i];
+                        for (int i = 0; i < K; i++) acc += q[((b * T + t) * H + h) * K + i] * k[((b * T + u) * Hk + kh) * K + i];
                         s[u] = acc * scale;
                         max = Math.max(max, s[u]);
                     }
                     double z = 0;
-                    for (int u = 0; u <= t; u++) z += (s[u] = Math.exp(s[u] - max));
+                    for (int u = from; u <= t; u++) z += (s[u] = Math.exp(s[u] - max));
                     for (int j = 0; j < V; j++) {
                         double acc = 0;
-                        for (int u = 0; u <= t; u++) acc += s[u] / z * v[((b * T + u) * H + h) * V + j];
+                        for (int u = from; u <= t; u++) acc += s[u] / z * v[((b * T + u) * Hk + kh) * V + j];
                         o[((b * T + t) * H + h) * V + j] = acc;
                     }
                 }

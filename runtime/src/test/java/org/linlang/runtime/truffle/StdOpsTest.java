@@ -144,6 +144,21 @@ class StdOpsTest {
         close(OpsReference.softmaxAttention(q, k, v, B, T, H, K, V, SCALE), read(r, B, T, H, V), TOLERANCE, "softmax_attn");
     }
 
+    @Test
+    void groupedQueryAttentionWithASlidingWindow() {
+        int Hk = 2, G = 3, W = 3;
+        double[] q = normal(B * T * Hk * G * K), k = normal(B * T * Hk * K), v = normal(B * T * Hk * V);
+        Value r = fn("fn f(q, k, v) = softmax_attn(q, k, v, G = 3, window = 3)")
+                .execute(tensor(q, B, T, Hk * G, K), tensor(k, B, T, Hk, K), tensor(v, B, T, Hk, V));
+        close(OpsReference.softmaxAttention(q, k, v, B, T, Hk, G, W, K, V, SCALE), read(r, B, T, Hk * G, V), TOLERANCE,
+                "softmax_attn with G = 3, window = 3");
+        // A window at least T long is full causal attention.
+        Value full = fn("fn f(q, k, v) = softmax_attn(q, k, v, G = 3, window = " + T + ")")
+                .execute(tensor(q, B, T, Hk * G, K), tensor(k, B, T, Hk, K), tensor(v, B, T, Hk, V));
+        close(OpsReference.softmaxAttention(q, k, v, B, T, Hk, G, 0, K, V, SCALE), read(full, B, T, Hk * G, V), TOLERANCE,
+                "softmax_attn with window >= T");
+    }
+
     // ---- recurrences ---------------------------------------------------------------------------
 
     /** Inputs of one recurrence call. */

@@ -484,7 +484,11 @@ final class Definitions {
             Param p = params.get(i);
             LinExpressionNode arg = new LinReadArgumentNode(i + firstArg, null).at(p.span());
             slots[i] = t.declareSlot(p.name().name(), p.type());
-            LinExpressionNode value = p.defaultValue() == null ? LinTranslator.coerce(arg, p.type(), p.span()) : arg;
+            // An int parameter may size the tensors (G in [B, T, Hk * G, K]), so its default applies
+            // before the dimensions are bound; other defaults may use the dimensions (K ** -0.5), after.
+            LinExpressionNode value = p.defaultValue() == null ? LinTranslator.coerce(arg, p.type(), p.span())
+                    : isInt(p) ? LinTranslator.coerce(new LinOrDefaultNode(arg, t.expr(p.defaultValue())).at(p.span()), p.type(), p.span())
+                    : arg;
             out.add(LinWriteLocalNodeGen.create(slots[i], value).at(p.span()));
         }
         Dims dims = new Dims(name -> t.isLocal(name) || isBlockMember(name));
@@ -504,9 +508,13 @@ final class Definitions {
         out.add(new LinBindDimsNode(spec, args.toArray(LinExpressionNode[]::new), dims.knownNodes.toArray(LinExpressionNode[]::new), dimSlots).at(at));
         for (int i = 0; i < params.size(); i++) {
             Param p = params.get(i);
-            if (p.defaultValue() == null) continue;
+            if (p.defaultValue() == null || isInt(p)) continue;
             LinExpressionNode value = new LinOrDefaultNode(LinReadLocalNodeGen.create(slots[i]), t.expr(p.defaultValue())).at(p.span());
             out.add(LinWriteLocalNodeGen.create(slots[i], LinTranslator.coerce(value, p.type(), p.span())).at(p.span()));
         }
+    }
+
+    private static boolean isInt(Param p) {
+        return p.type() instanceof TypeExpr.Named n && n.name().name().equals("int");
     }
 }
