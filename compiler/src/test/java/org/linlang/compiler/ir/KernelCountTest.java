@@ -17,7 +17,7 @@ import org.linlang.compiler.types.Program;
  */
 class KernelCountTest {
     /** Sizes for the dimensions std.ops leaves open. */
-    private static final Map<String, Long> DIMS = Map.of("D", 64L, "K", 32L, "V", 64L, "H", 4L, "C", 128L, "W", 4L);
+    private static final Map<String, Long> DIMS = Map.of("D", 64L, "K", 32L, "V", 64L, "H", 4L, "C", 128L, "W", 4L, "R", 16L);
 
     /** forward kernels, step kernels, step markers (what step cannot derive yet). */
     private record Count(int forward, int step, int unsupported) {}
@@ -36,6 +36,9 @@ class KernelCountTest {
         STD_OPS.put("delta_rule", new Count(1, 1, 0));
         STD_OPS.put("gated_delta_rule", new Count(1, 1, 0));
         STD_OPS.put("softmax_attn", new Count(3, 5, 4));        // QKᵀ, masked softmax, PV; step needs a KV cache
+        // rope is one kernel in principle; today slices and concat (gathers) end fusion groups: 8.
+        STD_OPS.put("rope", new Count(8, 8, 0));
+        STD_OPS.put("partial_rope", new Count(11, 11, 0));
     }
 
     static void expectKernels(KernelGraph k, int expected, String what) {

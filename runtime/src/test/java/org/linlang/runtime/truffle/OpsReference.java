@@ -81,6 +81,26 @@ public final class OpsReference {
         for (double[] row : S) for (int j = 0; j < row.length; j++) row[j] *= c;
     }
 
+    /**
+     * RoPE as `transformers` applies it (rotate_half): x [B, T, H, D] with its first {@code rotary}
+     * channels rotated, pair (i, i + rotary/2) by angle position · theta^(-2i / rotary).
+     */
+    public static double[] rope(double[] x, double[] positions, int B, int T, int H, int D, int rotary, double theta) {
+        double[] o = x.clone();
+        int half = rotary / 2;
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T; t++)
+                for (int h = 0; h < H; h++)
+                    for (int i = 0; i < half; i++) {
+                        double angle = positions[b * T + t] * Math.pow(theta, -2.0 * i / rotary);
+                        int base = ((b * T + t) * H + h) * D;
+                        double x1 = x[base + i], x2 = x[base + i + half];
+                        o[base + i] = x1 * Math.cos(angle) - x2 * Math.sin(angle);
+                        o[base + i + half] = x2 * Math.cos(angle) + x1 * Math.sin(angle);
+                    }
+        return o;
+    }
+
     /** Causal softmax attention, max-subtracted, over [B, T, H, K] and [B, T, H, V]. */
     public static double[] softmaxAttention(double[] q, double[] k, double[] v, int B, int T, int H, int K, int V, double scale) {
         return softmaxAttention(q, k, v, B, T, H, 1, 0, K, V, scale);

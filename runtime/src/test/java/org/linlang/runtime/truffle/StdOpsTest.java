@@ -145,6 +145,19 @@ class StdOpsTest {
     }
 
     @Test
+    void ropeRotatesHalvesLikeTransformers() {
+        int D = 8;
+        double[] x = normal(B * T * H * D);
+        double[] positions = new double[B * T];
+        for (int i = 0; i < positions.length; i++) positions[i] = (i % T) + 3 * (i / T); // batches at different offsets
+        var pos = org.linlang.runtime.tensor.Creation.of(java.util.Arrays.stream(positions).mapToLong(p -> (long) p).toArray(), B, T);
+        Value full = fn("fn f(x, p) = rope(x, p, 500.0)").execute(tensor(x, B, T, H, D), pos);
+        close(OpsReference.rope(x, positions, B, T, H, D, D, 500.0), read(full, B, T, H, D), TOLERANCE, "rope");
+        Value partial = fn("fn f(x, p) = partial_rope(x, p, 2)").execute(tensor(x, B, T, H, D), pos);
+        close(OpsReference.rope(x, positions, B, T, H, D, 4, 10000.0), read(partial, B, T, H, D), TOLERANCE, "partial_rope");
+    }
+
+    @Test
     void groupedQueryAttentionWithASlidingWindow() {
         int Hk = 2, G = 3, W = 3;
         double[] q = normal(B * T * Hk * G * K), k = normal(B * T * Hk * K), v = normal(B * T * Hk * V);

@@ -71,6 +71,7 @@ final class BuiltinLowering {
                 yield tensor(lw.gb.add(Op.ARANGE, List.of(), GraphBuilder.attrs("start", start, "stop", stop)));
             }
             case "concat", "stack" -> join(name, args, named);
+            case "split" -> split(args, named);
             case "shift" -> {
                 Node x = node(args.getFirst(), name);
                 Dim by = intArg(args.get(1), "shift");
@@ -293,6 +294,28 @@ final class BuiltinLowering {
         Node x = Operators.node(lw, a, partner);
         Node y = Operators.node(lw, b, partner);
         return tensor(lw.gb.add(Op.WHERE, List.of(cond, x, y), Map.of()));
+    }
+
+    /** split(x, [a, b, …], axis): consecutive slices along the axis. */
+    private Value split(List<Arg> args, Map<String, Arg> named) {
+        Node x = node(args.get(0), "split");
+        if (!(args.get(1).value() instanceof Value.Lst sizes)) throw new IrException("split needs its sizes as a list");
+        int rank = x.type().rank();
+        int ax = rank - 1;
+        Arg axisArg = named.get("axis");
+        if (axisArg != null) {
+            if (!(axisArg.value() instanceof Value.Int i && i.known())) throw new IrException("split needs an integer axis");
+            long k = i.v().constant();
+            ax = (int) (k < 0 ? k + rank : k);
+        }
+        var parts = new ArrayList<Value>();
+        Dim start = Dim.of(0);
+        for (Value v : sizes.items()) {
+            Dim stop = start.plus(intArg(new Arg(v, null), "each size of split"));
+            parts.add(tensor(lw.gb.add(Op.SLICE, List.of(x), GraphBuilder.attrs("axis", ax, "start", start, "stop", stop, "step", 1L))));
+            start = stop;
+        }
+        return new Value.Tuple(parts);
     }
 
     private Value join(String name, List<Arg> args, Map<String, Arg> named) {

@@ -181,6 +181,17 @@ public final class Lowering {
         return gb.input(p.name().name(), new TensorType(dt, dims));
     }
 
+    /** The name of {@code c * N} or {@code N * c} (c a literal), else null. */
+    private static TypeExpr.DimName scaled(TypeExpr.DimBinary b) {
+        if (b.left() instanceof TypeExpr.DimLit && b.right() instanceof TypeExpr.DimName n) return n;
+        if (b.right() instanceof TypeExpr.DimLit && b.left() instanceof TypeExpr.DimName n) return n;
+        return null;
+    }
+
+    private static long literal(TypeExpr.DimBinary b) {
+        return b.left() instanceof TypeExpr.DimLit l ? l.value() : ((TypeExpr.DimLit) b.right()).value();
+    }
+
     /** A dimension of the entry's signature: a parameter's value, a given size, or a symbol. */
     private Dim entryDim(TypeExpr.DimExpr d, Env env) {
         return switch (d) {
@@ -278,8 +289,14 @@ public final class Lowering {
                     env.define("..", new Value.Lst(dims.subList(0, offset).stream().map(d -> (Value) new Value.Int(d)).toList()));
                 }
                 for (int i = 0; i < explicit; i++) {
-                    if (ds.get(i + (rest ? 1 : 0)) instanceof TypeExpr.DimName n && env.lookup(n.name().name()) == null) {
+                    TypeExpr.DimExpr d = ds.get(i + (rest ? 1 : 0));
+                    if (d instanceof TypeExpr.DimName n && env.lookup(n.name().name()) == null) {
                         env.define(n.name().name(), new Value.Int(dims.get(offset + i)));
+                    } else if (d instanceof TypeExpr.DimBinary b && b.op() == '*' && scaled(b) != null
+                            && env.lookup(scaled(b).name().name()) == null) {
+                        // [2 * R]: R is the size divided by the literal, as the checker binds it.
+                        Dim q = dims.get(offset + i).dividedBy(Dim.of(literal(b)));
+                        if (q != null) env.define(scaled(b).name().name(), new Value.Int(q));
                     }
                 }
             }
