@@ -180,6 +180,7 @@ final class Calls {
     private static Type construct(Checker ch, Expr.Call c, Decl.Block b, List<Type> positional, List<Expr> positionalExprs,
                                   Map<String, Type> named, Map<String, Expr> namedExprs) {
         Signature s = ch.blockSignature(b);
+        if (s == null) return Type.ERROR; // built inside its own signature; nothing to check against yet
         String what = b.kindWord() + " '" + b.name() + "'";
         Map<String, Bound> bound = bind(ch, c, s, positional, positionalExprs, named, namedExprs, what);
         if (bound == null) return Type.ERROR;

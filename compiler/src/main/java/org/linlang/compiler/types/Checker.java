@@ -39,6 +39,7 @@ public final class Checker {
     private final Map<Decl.Block, BlockInfo> blocks = new IdentityHashMap<>();
     private final Map<Decl.Block, Signature> blockSignatures = new IdentityHashMap<>();
     private final Set<Decl> inProgress = new HashSet<>();
+    private final Set<Decl.Block> signaturesInProgress = new HashSet<>();
     private final Set<Decl> bodiesChecked = new HashSet<>();
     private final Map<Expr, Type> exprTypes = new IdentityHashMap<>();
     private Cycles cycles = new Cycles();
@@ -450,6 +451,8 @@ public final class Checker {
     Signature blockSignature(Decl.Block b) {
         Signature existing = blockSignatures.get(b);
         if (existing != null) return existing;
+        // A parameter typed with its own block (block B(x: B)) asks for this signature while it is built.
+        if (!signaturesInProgress.add(b)) return null;
         Decl saved = current;
         current = b;
         try {
@@ -458,6 +461,7 @@ public final class Checker {
             blockSignatures.put(b, s);
             return s;
         } finally {
+            signaturesInProgress.remove(b);
             current = saved;
         }
     }
@@ -470,6 +474,7 @@ public final class Checker {
         current = b;
         try {
             Signature ctor = blockSignature(b);
+            if (ctor == null) return null;
             Scope scope = scopeOf(b).child();
             Map<String, Sym> ints = new LinkedHashMap<>();
             Map<String, Dim> selfInts = new LinkedHashMap<>();
@@ -619,7 +624,7 @@ public final class Checker {
         if (b != null && b.type() instanceof Type.BlockRef br) {
             Map<String, Dim> ints = new LinkedHashMap<>();
             Signature ctor = blockSignature(br.decl());
-            for (Signature.Param p : ctor.params()) {
+            for (Signature.Param p : ctor == null ? List.<Signature.Param>of() : ctor.params()) {
                 if (p.type() instanceof Type.Int) ints.put(p.name(), Dim.of(new Sym(p.name(), name.span(), false)));
             }
             return new Type.Instance(br.decl(), ints);
@@ -1000,7 +1005,7 @@ public final class Checker {
                 if (info.intParams().containsKey(name)) return new Type.Int(Dim.of(info.intParams().get(name)).substitute(subst));
                 if (WEIGHT_METHODS.containsKey(name)) return new Type.BuiltinRef(WEIGHT_METHODS.get(name).apply(inst));
                 Signature ctor = blockSignature(inst.decl());
-                if (ctor.param(name) != null) return ctor.param(name).type() instanceof Type.Int ? Type.INT : ctor.param(name).type();
+                if (ctor != null && ctor.param(name) != null) return ctor.param(name).type() instanceof Type.Int ? Type.INT : ctor.param(name).type();
                 var names = new ArrayList<>(info.members().keySet());
                 names.addAll(info.methods().keySet());
                 diags.error(Code.E016, m.member().span(), inst.decl().kindWord() + " '" + inst + "' has no member '" + name + "'" + suggestion(name, names));
