@@ -122,7 +122,7 @@ final class SequentialKernel implements WorkerPool.Task {
                 if (width == BLOCK) deltaBlock(qo, ko, vo, so, oo, a, bt);
                 else for (int j = 0; j < width; j += LANES) deltaVector(qo, ko, vo + j * 4L, so + j * 4L, oo + j * 4L, a, bt, F.indexInRange(j, width));
             } else {
-                if (width == BLOCK) diagonalBlock(qo, ko, vo, so, oo, a, alpha);
+                if (width == BLOCK) decayWriteRead(v, vo, qo, ko, so, oo, a, alpha);
                 else for (int j = 0; j < width; j += LANES) diagonalVector(qo, ko, vo + j * 4L, so + j * 4L, oo + j * 4L, a, alpha, F.indexInRange(j, width));
             }
         }
@@ -138,18 +138,24 @@ final class SequentialKernel implements WorkerPool.Task {
 
     private FloatVector load(MemorySegment m, long at) { return FloatVector.fromMemorySegment(F, m, at, LE); }
 
-    private void diagonalBlock(long qo, long ko, long vo, long so, long oo, float a, float[] alpha) {
+    /**
+     * One block of {@value #BLOCK} value columns of S ← diag(α) S + k uᵀ, then o = scale · Sᵀ q, with u
+     * read from {@code uSeg} at {@code uo}: the value for the diagonal class, and the delta step's
+     * corrected value (already in the output row) for the delta class. α is {@code alpha[c]} per key
+     * channel, or {@code a} for every channel when {@code alpha} is null.
+     */
+    private void decayWriteRead(MemorySegment uSeg, long uo, long qo, long ko, long so, long oo, float a, float[] alpha) {
         MemorySegment s = state;
-        FloatVector v0 = load(v, vo), v1 = load(v, vo + 4L * LANES), v2 = load(v, vo + 8L * LANES), v3 = load(v, vo + 12L * LANES);
+        FloatVector u0 = load(uSeg, uo), u1 = load(uSeg, uo + 4L * LANES), u2 = load(uSeg, uo + 8L * LANES), u3 = load(uSeg, uo + 12L * LANES);
         FloatVector o0 = FloatVector.zero(F), o1 = o0, o2 = o0, o3 = o0;
         long stride = values * 4L;
         for (int c = 0; c < keys; c++, so += stride) {
             float ac = alpha == null ? a : alpha[c];
             FloatVector kc = FloatVector.broadcast(F, k.get(F32, ko + c * 4L)), qc = FloatVector.broadcast(F, q.get(F32, qo + c * 4L));
-            FloatVector s0 = v0.fma(kc, load(s, so).mul(ac));
-            FloatVector s1 = v1.fma(kc, load(s, so + 4L * LANES).mul(ac));
-            FloatVector s2 = v2.fma(kc, load(s, so + 8L * LANES).mul(ac));
-            FloatVector s3 = v3.fma(kc, load(s, so + 12L * LANES).mul(ac));
+            FloatVector s0 = u0.fma(kc, load(s, so).mul(ac));
+            FloatVector s1 = u1.fma(kc, load(s, so + 4L * LANES).mul(ac));
+            FloatVector s2 = u2.fma(kc, load(s, so + 8L * LANES).mul(ac));
+            FloatVector s3 = u3.fma(kc, load(s, so + 12L * LANES).mul(ac));
             s0.intoMemorySegment(s, so, LE);
             s1.intoMemorySegment(s, so + 4L * LANES, LE);
             s2.intoMemorySegment(s, so + 8L * LANES, LE);
@@ -185,7 +191,7 @@ final class SequentialKernel implements WorkerPool.Task {
      */
     private void deltaBlock(long qo, long ko, long vo, long so, long oo, float gamma, float bt) {
         deltaUpdate(ko, vo, so, oo, gamma, bt);
-        deltaApply(qo, ko, so, oo, gamma);
+        decayWriteRead(out, oo, qo, ko, so, oo, gamma, null);
     }
 
     /** {@code u = beta (v - gamma k^T S)}, written to the output row. */
@@ -204,33 +210,6 @@ final class SequentialKernel implements WorkerPool.Task {
         p1.mul(-gamma).add(load(v, vo + 4L * LANES)).mul(bt).intoMemorySegment(out, oo + 4L * LANES, LE);
         p2.mul(-gamma).add(load(v, vo + 8L * LANES)).mul(bt).intoMemorySegment(out, oo + 8L * LANES, LE);
         p3.mul(-gamma).add(load(v, vo + 12L * LANES)).mul(bt).intoMemorySegment(out, oo + 12L * LANES, LE);
-    }
-
-    /** {@code S = gamma S + k u^T}, {@code o = scale S^T q}, with {@code u} read from the output row. */
-    private void deltaApply(long qo, long ko, long so, long oo, float gamma) {
-        MemorySegment s = state;
-        long stride = values * 4L;
-        FloatVector u0 = load(out, oo), u1 = load(out, oo + 4L * LANES), u2 = load(out, oo + 8L * LANES), u3 = load(out, oo + 12L * LANES);
-        FloatVector o0 = FloatVector.zero(F), o1 = o0, o2 = o0, o3 = o0;
-        for (int c = 0; c < keys; c++, so += stride) {
-            FloatVector kc = FloatVector.broadcast(F, k.get(F32, ko + c * 4L)), qc = FloatVector.broadcast(F, q.get(F32, qo + c * 4L));
-            FloatVector s0 = u0.fma(kc, load(s, so).mul(gamma));
-            FloatVector s1 = u1.fma(kc, load(s, so + 4L * LANES).mul(gamma));
-            FloatVector s2 = u2.fma(kc, load(s, so + 8L * LANES).mul(gamma));
-            FloatVector s3 = u3.fma(kc, load(s, so + 12L * LANES).mul(gamma));
-            s0.intoMemorySegment(s, so, LE);
-            s1.intoMemorySegment(s, so + 4L * LANES, LE);
-            s2.intoMemorySegment(s, so + 8L * LANES, LE);
-            s3.intoMemorySegment(s, so + 12L * LANES, LE);
-            o0 = s0.fma(qc, o0);
-            o1 = s1.fma(qc, o1);
-            o2 = s2.fma(qc, o2);
-            o3 = s3.fma(qc, o3);
-        }
-        o0.mul(scale).intoMemorySegment(out, oo, LE);
-        o1.mul(scale).intoMemorySegment(out, oo + 4L * LANES, LE);
-        o2.mul(scale).intoMemorySegment(out, oo + 8L * LANES, LE);
-        o3.mul(scale).intoMemorySegment(out, oo + 12L * LANES, LE);
     }
 
     private void deltaVector(long qo, long ko, long vo, long so, long oo, float gamma, float bt, VectorMask<Float> m) {
