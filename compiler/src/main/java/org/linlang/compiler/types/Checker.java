@@ -657,6 +657,8 @@ public final class Checker {
         Map<Sym, Dim> vars = new HashMap<>();
         for (Sym f : use.free()) vars.put(f, Dim.of(new Sym(f.name, f.origin, true)));
         Type pattern = Types.substitute(use.declared(), vars, Map.of());
+        // The value is converted to the state's element type (a bf16 cache of f32 keys), as recurrence states are.
+        if (pattern instanceof Type.Tensor pt) pattern = new Type.Tensor(null, pt.shape());
         Unifier u = new Unifier();
         u.bind(pattern, t, a.value().span());
         Unifier.Problem pr = u.check(pattern, t, "state '" + a.target() + "'");
