@@ -327,6 +327,8 @@ public final class Checker {
             }
             Type t = p.type() == null ? (untypedIsDynamic ? Type.DYNAMIC : Type.ERROR) : resolveType(p.type(), sig.scope, sig);
             if (t instanceof Type.Int && intParams.containsKey(p.name().name())) t = new Type.Int(Dim.of(intParams.get(p.name().name())));
+            // `gate: [B, T, H] = none` makes the parameter optional: [B, T, H]? inside the body.
+            if (p.defaultValue() instanceof Expr.NoneLit && p.type() != null && !Type.isLenient(t)) t = new Type.Optional(t);
             if (p.defaultValue() != null) {
                 Type dt = expr(p.defaultValue(), scopeForDefaults(sig.scope));
                 Unifier u = new Unifier();
@@ -940,10 +942,60 @@ public final class Checker {
             }
             case Stmt.If i -> {
                 condition(i.condition(), scope);
-                boolean a = statements(i.then(), scope.child(), body);
-                boolean b = statements(i.otherwise(), scope.child(), body);
+                boolean a = statements(i.then(), narrowed(i.condition(), true, scope).child(), body);
+                boolean b = statements(i.otherwise(), narrowed(i.condition(), false, scope).child(), body);
                 return a && b;
             }
+        }
+    }
+
+    /**
+     * A value of optional type used as a value (E064): it may be none there. Reported once per
+     * expression; the result is an error type, so nothing else is reported about it.
+     */
+    Type optionalUse(Expr e, Type t) {
+        String what = e instanceof Expr.Name n ? "'" + n.name() + "'" : "this value";
+        String hint = e instanceof Expr.Name n ? "; use it inside 'if " + n.name() + " != none { … }' (or 'if " + n.name() + " != none then … else …')"
+                : "; test it with '!= none' first";
+        return error(Code.E064, e.span(), what + " may be none (its type is " + t + ")" + hint);
+    }
+
+    /**
+     * The scope of a branch taken when {@code condition} is {@code holds}: {@code x != none} (or
+     * {@code x == none} when it fails, and each side of an {@code and} that holds) proves that an
+     * optional {@code x} is present, which has its value's type there.
+     */
+    private Scope narrowed(Expr condition, boolean holds, Scope scope) {
+        Map<String, Scope.Binding> present = new LinkedHashMap<>();
+        presentWhen(condition, holds, scope, present);
+        if (present.isEmpty()) return scope;
+        Scope s = scope.child();
+        present.values().forEach(s::define);
+        return s;
+    }
+
+    private void presentWhen(Expr c, boolean holds, Scope scope, Map<String, Scope.Binding> out) {
+        if (c instanceof Expr.Binary b && b.op() == Expr.BinaryOp.AND && holds) {
+            presentWhen(b.left(), true, scope, out);
+            presentWhen(b.right(), true, scope, out);
+            return;
+        }
+        if (c instanceof Expr.Binary b && b.op() == Expr.BinaryOp.OR && !holds) {
+            presentWhen(b.left(), false, scope, out);
+            presentWhen(b.right(), false, scope, out);
+            return;
+        }
+        if (c instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NOT) {
+            presentWhen(u.operand(), !holds, scope, out);
+            return;
+        }
+        if (!(c instanceof Expr.Binary b) || (b.op() != Expr.BinaryOp.NE && b.op() != Expr.BinaryOp.EQ)) return;
+        Expr other = b.left() instanceof Expr.NoneLit ? b.right() : b.right() instanceof Expr.NoneLit ? b.left() : null;
+        if (!(other instanceof Expr.Name n)) return;
+        if ((b.op() == Expr.BinaryOp.NE) != holds) return;
+        Scope.Binding binding = scope.lookup(n.name());
+        if (binding != null && binding.type() instanceof Type.Optional o) {
+            out.put(n.name(), new Scope.Binding(n.name(), o.inner(), binding.kind() == Scope.Kind.VARIABLE ? Scope.Kind.VALUE : binding.kind(), binding.declared()));
         }
     }
 
@@ -1061,13 +1113,18 @@ public final class Checker {
             case Expr.Call c -> call(c, scope);
             case Expr.Member m -> member(m, scope);
             case Expr.Index i -> Indexing.index(this, i, scope);
+            case Expr.Binary b when b.op() == Expr.BinaryOp.AND -> {
+                // `gate != none and sum(gate) > 0`: the right side knows what the left one proved.
+                Type l = expr(b.left(), scope);
+                yield Operators.binary(this, b, l, expr(b.right(), narrowed(b.left(), true, scope)));
+            }
             case Expr.Binary b -> Operators.binary(this, b, expr(b.left(), scope), expr(b.right(), scope));
             case Expr.Unary u -> Operators.unary(this, u, expr(u.operand(), scope));
             case Expr.As a -> as(a, scope);
             case Expr.If i -> {
                 condition(i.condition(), scope);
-                Type a = expr(i.then(), scope);
-                Type b = expr(i.otherwise(), scope);
+                Type a = expr(i.then(), narrowed(i.condition(), true, scope));
+                Type b = expr(i.otherwise(), narrowed(i.condition(), false, scope));
                 Type j = Types.join(a, b);
                 if (j == null) {
                     diags.error(Code.E039, i.span(), "the branches have different types: " + a + " and " + b);
@@ -1131,6 +1188,7 @@ public final class Checker {
     private Type member(Expr.Member m, Scope scope) {
         Type target = expr(m.target(), scope);
         String name = m.member().name();
+        if (target instanceof Type.Optional) return optionalUse(m.target(), target);
         switch (target) {
             case Type.Instance inst -> {
                 BlockInfo info = blockInfo(inst.decl());
@@ -1231,6 +1289,7 @@ public final class Checker {
 
     private Type as(Expr.As a, Scope scope) {
         Type v = expr(a.value(), scope);
+        if (v instanceof Type.Optional) return optionalUse(a.value(), v);
         // x as bf16 / as int / as float: conversions
         if (a.type() instanceof TypeExpr.Named n) {
             Type target = namedType(n.name(), scope);
