@@ -42,8 +42,9 @@ class KernelCountTest {
         STD_OPS.put("hgrn2", new Count(1, 1, 0));
         STD_OPS.put("delta_rule", new Count(1, 1, 0));
         STD_OPS.put("gated_delta_rule", new Count(1, 1, 0));
-        // QKᵀ, masked softmax, PV. Keys may outnumber queries (a KV cache), so step is the same three kernels.
-        STD_OPS.put("softmax_attn", new Count(3, 3, 0));
+        // QKᵀ, masked softmax, PV, and the optional gate. Keys may outnumber queries (a KV cache), so step is the same.
+        STD_OPS.put("softmax_attn", new Count(4, 4, 0));
+        STD_OPS.put("without_sink", new Count(3, 3, 0));       // concat of the sink column, softmax, split
         // rope is one kernel in principle; today slices and concat (gathers) end fusion groups: 8.
         STD_OPS.put("rope", new Count(8, 8, 0));
         STD_OPS.put("partial_rope", new Count(11, 11, 0));

@@ -126,6 +126,36 @@ class StdlibOpsTest {
     }
 
     @Test
+    void gatedAttentionWithSinks() {
+        int Tq = 6, S = 10, Hk = 2, G = 2, H = Hk * G;
+        double[] q = lin.normal(B * Tq * H * K), k = lin.normal(B * S * Hk * K), v = lin.normal(B * S * Hk * V);
+        double[] gate = lin.normal(B * Tq * H * V), sinks = lin.normal(H);
+        double scale = 1 / Math.sqrt(K);
+        Value gated = lin.fn(OPS, "fn f(q, k, v, g) = softmax_attn(q, k, v, G = 2, gate = g)")
+                .execute(tensor(q, B, Tq, H, K), tensor(k, B, S, Hk, K), tensor(v, B, S, Hk, V), tensor(gate, B, Tq, H, V));
+        close(StdlibReference.attention(q, k, v, gate, null, B, Tq, S, Hk, G, 0, K, V, scale), read(gated, B, Tq, H, V), TOL, "gated softmax_attn");
+        Value sunk = lin.fn(OPS, "fn f(q, k, v, s) = softmax_attn(q, k, v, G = 2, window = 3, sinks = s)")
+                .execute(tensor(q, B, Tq, H, K), tensor(k, B, S, Hk, K), tensor(v, B, S, Hk, V), tensor(sinks, H));
+        close(StdlibReference.attention(q, k, v, null, sinks, B, Tq, S, Hk, G, 3, K, V, scale), read(sunk, B, Tq, H, V), TOL,
+                "softmax_attn with sinks and a window");
+        Value both = lin.fn(OPS, "fn f(q, k, v, g, s) = softmax_attn(q, k, v, G = 2, gate = g, sinks = s)")
+                .execute(tensor(q, B, Tq, H, K), tensor(k, B, S, Hk, K), tensor(v, B, S, Hk, V), tensor(gate, B, Tq, H, V), tensor(sinks, H));
+        close(StdlibReference.attention(q, k, v, gate, sinks, B, Tq, S, Hk, G, 0, K, V, scale), read(both, B, Tq, H, V), TOL,
+                "softmax_attn with a gate and sinks");
+    }
+
+    @Test
+    void shortConvWithBiasAndActivation() {
+        int C = 6, W = 4;
+        double[] x = lin.normal(B * T * C), w = lin.normal(C * W), bias = lin.normal(C);
+        double[] ref = OpsReference.shortConv(x, w, B, T, C, W);
+        for (int i = 0; i < ref.length; i++) ref[i] = OpsReference.silu(ref[i] + bias[i % C]);
+        Value r = lin.fn(OPS, "fn f(x, w, b) = short_conv(x, w, bias = b, activation = \"silu\")")
+                .execute(tensor(x, B, T, C), tensor(w, C, W), tensor(bias, C));
+        close(ref, read(r, B, T, C), TOL, "short_conv with bias and silu");
+    }
+
+    @Test
     void moeRoutingKeepsTheTopKOfTheSoftmax() {
         int E = 6;
         double[] logits = lin.normal(B * T * E);
