@@ -13,8 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every model example in examples/ runs as `lin run` runs it (its own script, tiny sizes, random weights)
- * and prints logits of the shape its ids call for.
+ * Every model example in examples/ runs as `lin run` runs it (its own script, tiny sizes, random weights),
+ * prints logits of the shape its ids call for, and decodes in a session (a prefill, then single tokens)
+ * to the logits of one prefill.
  */
 class ExamplesRunTest {
     @ParameterizedTest
@@ -40,5 +41,6 @@ class ExamplesRunTest {
         }
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains(expected), "examples/" + name + " printed:\n" + printed);
+        assertTrue(printed.contains("prefill 8 + 4 steps equals one prefill of 12: true"), "examples/" + name + " printed:\n" + printed);
     }
 }
