@@ -67,6 +67,21 @@ class StdlibOpCommandTest {
     }
 
     @Test
+    void gatedSoftmaxAttentionWithSinksFromTheFile() throws IOException {
+        int G = 2;
+        double[] q = data.normal(B * T * H * G * K), k = data.normal(B * T * H * K), v = data.normal(B * T * H * V);
+        double[] gate = data.normal(B * T * H * G * V), sinks = data.normal(H * G);
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("q", Creation.of(q, B, T, H * G, K));
+        in.put("k", Creation.of(k, B, T, H, K));
+        in.put("v", Creation.of(v, B, T, H, V));
+        in.put("gate", Creation.of(gate, B, T, H * G, V));
+        in.put("sinks", Creation.of(sinks, H * G));
+        Map<String, Tensor> out = op("softmax_attn", in, "--arg", "G=2");
+        close(StdlibReference.attention(q, k, v, gate, sinks, B, T, T, H, G, 0, K, V, 1 / Math.sqrt(K)), out.get("o").toDoubleArray(), 1e-5, "o");
+    }
+
+    @Test
     void moeRouting() throws IOException {
         int E = 5;
         double[] logits = data.normal(B * T * E);
