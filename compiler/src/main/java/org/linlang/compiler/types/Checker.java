@@ -671,15 +671,40 @@ public final class Checker {
         stateUses.put(updated, use);
         if (scope.local(b.name()) != b) {
             Scope owner = scope.owner(b.name());
-            if (owner != null && !Types.same(b.type(), now)) {
-                Map<Sym, Dim> unknown = new HashMap<>();
-                for (Sym f : use.free()) unknown.put(f, Dim.of(new Sym(f.name + "'", f.origin, false)));
-                Scope.Binding widened = new Scope.Binding(b.name(), Types.substitute(use.declared(), unknown, Map.of()), Scope.Kind.BLOCK_STATE, b.declared());
-                stateUses.put(widened, use);
-                owner.define(widened);
-            }
+            if (owner != null && !Types.same(b.type(), now)) owner.define(widened(b, use));
         }
         scope.define(updated);
+    }
+
+    /** A state whose free dimensions are no longer known (after a branch or loop that may have changed them). */
+    private Scope.Binding widened(Scope.Binding b, StateUse use) {
+        Map<Sym, Dim> unknown = new HashMap<>();
+        for (Sym f : use.free()) unknown.put(f, Dim.of(new Sym(f.name + "'", f.origin, false)));
+        Scope.Binding w = new Scope.Binding(b.name(), Types.substitute(use.declared(), unknown, Map.of()), Scope.Kind.BLOCK_STATE, b.declared());
+        stateUses.put(w, use);
+        return w;
+    }
+
+    /**
+     * A loop body that assigns a block state runs more than once: its reads (and the code after the
+     * loop) see the state with its free dimensions unknown, not the size it had before the loop.
+     */
+    private void widenStatesAssignedIn(List<Stmt> stmts, Scope scope) {
+        for (Stmt st : stmts) {
+            switch (st) {
+                case Stmt.Assign a -> {
+                    Scope.Binding b = scope.lookup(a.target().name());
+                    StateUse use = b == null ? null : stateUses.get(b);
+                    if (use != null && b.kind() == Scope.Kind.BLOCK_STATE && !use.free().isEmpty()) {
+                        Scope owner = scope.owner(b.name());
+                        if (owner != null) owner.define(widened(b, use));
+                    }
+                }
+                case Stmt.If i -> { widenStatesAssignedIn(i.then(), scope); widenStatesAssignedIn(i.otherwise(), scope); }
+                case Stmt.For f -> widenStatesAssignedIn(f.body(), scope);
+                default -> { }
+            }
+        }
     }
 
     // ---- types as written -----------------------------------------------------------------------------
@@ -934,6 +959,7 @@ public final class Checker {
                 Scope inner = scope.child();
                 inner.define(f.variable().name(), var, Scope.Kind.VALUE, f.variable().span());
                 int emitsBefore = body.emits;
+                widenStatesAssignedIn(f.body(), scope);
                 statements(f.body(), inner, body);
                 if (body.kind == BodyKind.RECURRENCE && body.emits > emitsBefore) {
                     diags.error(Code.E052, f.span(), "'emit' inside a loop would emit more than once per step");
