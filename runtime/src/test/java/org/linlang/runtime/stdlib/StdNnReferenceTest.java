@@ -210,4 +210,105 @@ class StdNnReferenceTest {
 
         close(ref, run("GatedAttention(12, 1, 3, 6, 4)", x), 1e-5, "GatedAttention");
     }
+
+    private static double[] recurrence(org.linlang.runtime.truffle.OpsReference.Kind kind, double[] q, double[] k, double[] v,
+                                       double[] g, double[] beta, int H, int K, int V, double scale) {
+        return org.linlang.runtime.truffle.OpsReference.recurrence(kind, q, k, v, g, beta, null, B, T, H, K, V, scale).o();
+    }
+
+    /** rmsnorm(o) · silu(gate) per head of `dv`, then o_proj. */
+    private static double[] gatedOutput(double[] o, double[] gate, double[] norm, double[] wo, int H, int dv, double eps) {
+        double[] normed = rmsnorm(o, norm, dv, eps);
+        for (int i = 0; i < normed.length; i++) normed[i] *= silu(gate[i]);
+        return linear(normed, wo, H * dv, D);
+    }
+
+    @Test
+    void gatedLinearAttentionAsFlaDefinesIt() throws IOException {
+        int H = 2, dk = 5, dv = 7, r = 4;
+        double[] wq = weight("q_proj.weight", -0.4, 0.4, H * dk, D), wk = weight("k_proj.weight", -0.4, 0.4, H * dk, D);
+        double[] wv = weight("v_proj.weight", -0.4, 0.4, H * dv, D), wg = weight("g_proj.weight", -0.4, 0.4, H * dv, D);
+        double[] w0 = weight("gk_proj_0.weight", -0.4, 0.4, r, D), w1 = weight("gk_proj_1.weight", -0.4, 0.4, H * dk, r);
+        double[] b1 = weight("gk_proj_1.bias", -0.5, 0.5, H * dk);
+        double[] norm = weight("g_norm_swish_gate.weight", 0.5, 1.5, dv), wo = weight("o_proj.weight", -0.4, 0.4, D, H * dv);
+        double[] x = data.normal(B * T * D);
+        double[] gk = linear(linear(x, w0, D, r), w1, r, H * dk);
+        for (int i = 0; i < gk.length; i++) gk[i] = Math.log(sigmoid(gk[i] + b1[i % (H * dk)])) / 16;
+        double[] o = recurrence(org.linlang.runtime.truffle.OpsReference.Kind.GLA, linear(x, wq, D, H * dk), linear(x, wk, D, H * dk),
+                linear(x, wv, D, H * dv), gk, null, H, dk, dv, 1 / Math.sqrt(dk));
+        double[] ref = gatedOutput(o, linear(x, wg, D, H * dv), norm, wo, H, dv, 1e-5);
+        close(ref, run("GatedLinearAttention(12, 2, 5, 7, 4)", x), 1e-5, "GatedLinearAttention");
+    }
+
+    @Test
+    void lightningAttentionAsMiniMaxDefinesIt() throws IOException {
+        int H = 2, hd = 5, layer = 1, layers = 3;
+        double[] wqkv = weight("qkv_proj.weight", -0.4, 0.4, 3 * H * hd, D), wgate = weight("output_gate.weight", -0.4, 0.4, H * hd, D);
+        double[] norm = weight("norm.weight", 0.5, 1.5, H * hd), wout = weight("out_proj.weight", -0.4, 0.4, D, H * hd);
+        double[] x = data.normal(B * T * D);
+        double[] qkv = map(linear(x, wqkv, D, 3 * H * hd), StdNnReferenceTest::silu);
+        double[] q = new double[B * T * H * hd], k = new double[q.length], v = new double[q.length], g = new double[B * T * H];
+        for (int row = 0; row < B * T * H; row++) {               // per head: q, k, v side by side
+            System.arraycopy(qkv, row * 3 * hd, q, row * hd, hd);
+            System.arraycopy(qkv, row * 3 * hd + hd, k, row * hd, hd);
+            System.arraycopy(qkv, row * 3 * hd + 2 * hd, v, row * hd, hd);
+            int h = row % H;
+            g[row] = -Math.pow(Math.pow(2, -8.0 / H), h + 1) * (1 - layer / (layers - 1 + 1e-5) + 1e-5);
+        }
+        double[] o = rmsnorm(recurrence(org.linlang.runtime.truffle.OpsReference.Kind.SIMPLE_GLA, q, k, v, g, null, H, hd, hd, 1.0),
+                norm, H * hd, 1e-5);
+        double[] gate = linear(x, wgate, D, H * hd);
+        for (int i = 0; i < o.length; i++) o[i] *= sigmoid(gate[i]);
+        close(linear(o, wout, H * hd, D), run("LightningAttention(12, 2, 5, 1, 3)", x), 1e-5, "LightningAttention");
+    }
+
+    @Test
+    void multiScaleRetentionAsFlaDefinesIt() throws IOException {
+        int H = 2, dk = 6, dv = 7;
+        double[] wq = weight("q_proj.weight", -0.4, 0.4, H * dk, D), wk = weight("k_proj.weight", -0.4, 0.4, H * dk, D);
+        double[] wv = weight("v_proj.weight", -0.4, 0.4, H * dv, D), wg = weight("g_proj.weight", -0.4, 0.4, H * dv, D);
+        double[] norm = weight("g_norm_swish_gate.weight", 0.5, 1.5, dv), wo = weight("o_proj.weight", -0.4, 0.4, D, H * dv);
+        double[] x = data.normal(B * T * D);
+        double[] positions = new double[B * T];
+        for (int i = 0; i < positions.length; i++) positions[i] = i % T;
+        double[] q = org.linlang.runtime.truffle.OpsReference.rope(linear(x, wq, D, H * dk), positions, B, T, H, dk, dk, 10000.0);
+        double[] k = org.linlang.runtime.truffle.OpsReference.rope(linear(x, wk, D, H * dk), positions, B, T, H, dk, dk, 10000.0);
+        double[] g = new double[B * T * H];
+        for (int i = 0; i < g.length; i++) g[i] = Math.log(1 - Math.pow(2, -5 - (i % H)));
+        double[] o = recurrence(org.linlang.runtime.truffle.OpsReference.Kind.SIMPLE_GLA, q, k, linear(x, wv, D, H * dv), g, null, H, dk, dv,
+                1 / Math.sqrt(dk));
+        close(gatedOutput(o, linear(x, wg, D, H * dv), norm, wo, H, dv, 1e-5), run("MultiScaleRetention(12, 2, 6, 7)", x), 1e-5,
+                "MultiScaleRetention");
+    }
+
+    @Test
+    void sharedExpertMoeAsQwenDefinesIt() throws IOException {
+        int E = 4, hidden = 5, shared = 6, k = 2;
+        double[] router = weight("gate.weight", -0.8, 0.8, E, D);
+        double[][][] experts = new double[E][][];
+        for (int e = 0; e < E; e++) {
+            experts[e] = new double[][] {weight("experts." + e + ".gate_proj.weight", -0.4, 0.4, hidden, D),
+                weight("experts." + e + ".up_proj.weight", -0.4, 0.4, hidden, D), weight("experts." + e + ".down_proj.weight", -0.4, 0.4, D, hidden)};
+        }
+        double[][] sharedExpert = {weight("shared_expert.gate_proj.weight", -0.4, 0.4, shared, D),
+            weight("shared_expert.up_proj.weight", -0.4, 0.4, shared, D), weight("shared_expert.down_proj.weight", -0.4, 0.4, D, shared)};
+        double[] sharedGate = weight("shared_expert_gate.weight", -0.4, 0.4, 1, D);
+        double[] x = data.normal(B * T * D);
+        double[] w = StdlibReference.moeRouting(linear(x, router, D, E), E, k, true);
+        double[] ref = new double[B * T * D];
+        double[] s = mlp(x, sharedExpert, shared), sg = linear(x, sharedGate, D, 1);
+        for (int i = 0; i < ref.length; i++) ref[i] = sigmoid(sg[i / D]) * s[i];
+        for (int e = 0; e < E; e++) {
+            double[] y = mlp(x, experts[e], hidden);
+            for (int i = 0; i < ref.length; i++) ref[i] += w[(i / D) * E + e] * y[i];
+        }
+        close(ref, run("SharedExpertMoE(12, 5, 4, 6, 2)", x), 1e-5, "SharedExpertMoE");
+    }
+
+    /** down(silu(gate(x)) · up(x)). */
+    private static double[] mlp(double[] x, double[][] w, int hidden) {
+        double[] gate = linear(x, w[0], D, hidden), up = linear(x, w[1], D, hidden);
+        for (int i = 0; i < gate.length; i++) gate[i] = silu(gate[i]) * up[i];
+        return linear(gate, w[2], hidden, D);
+    }
 }
