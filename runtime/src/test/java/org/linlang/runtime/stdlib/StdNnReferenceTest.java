@@ -311,4 +311,56 @@ class StdNnReferenceTest {
         for (int i = 0; i < gate.length; i++) gate[i] = silu(gate[i]) * up[i];
         return linear(gate, w[2], hidden, D);
     }
+
+    @Test
+    void hgrn2AsFlaDefinesIt() throws IOException {
+        int H = 3, hd = 4, e = 5;
+        double[] wq = weight("q_proj.weight", -0.4, 0.4, H * e, D), wf = weight("f_proj.weight", -0.4, 0.4, H * e, D);
+        double[] wi = weight("i_proj.weight", -0.4, 0.4, H * hd, D), norm = weight("g_norm.weight", 0.5, 1.5, H * hd);
+        double[] wo = weight("o_proj.weight", -0.4, 0.4, D, H * hd);
+        double[] x = data.normal(B * T * D);
+        double[] q = map(linear(x, wq, D, H * e), StdNnReferenceTest::silu);
+        double[] g = map(linear(x, wf, D, H * e), f -> Math.log(sigmoid(f)));
+        double[] o = StdlibReference.hgrn2(q, linear(x, wi, D, H * hd), g, null, null, B, T, H, e, hd, 1 / Math.sqrt(e));
+        close(linear(rmsnorm(o, norm, H * hd, 1e-5), wo, H * hd, D), run("HGRN2(12, 3, 4, 5)", x), 1e-5, "HGRN2");
+    }
+
+    @Test
+    void ligerAttentionMixesWindowedSoftmaxAndGla() throws IOException {
+        int Hk = 1, G = 2, H = Hk * G, hd = 4, window = 3;
+        double[] wq = weight("q_proj.weight", -0.4, 0.4, H * hd, D), wk = weight("k_proj.weight", -0.4, 0.4, Hk * hd, D);
+        double[] wv = weight("v_proj.weight", -0.4, 0.4, Hk * hd, D), wo = weight("o_proj.weight", -0.4, 0.4, D, H * hd);
+        double[] x = data.normal(B * T * D);
+        double[] q = linear(x, wq, D, H * hd), k = linear(x, wk, D, Hk * hd), v = linear(x, wv, D, Hk * hd);
+        // Linear branch over the query heads: k and v repeated per group, softmax feature maps, gate log σ(k) / 16.
+        double[] kg = new double[B * T * H * hd], vg = new double[kg.length];
+        for (int row = 0; row < B * T; row++)
+            for (int h = 0; h < H; h++) {
+                System.arraycopy(k, (row * Hk + h / G) * hd, kg, (row * H + h) * hd, hd);
+                System.arraycopy(v, (row * Hk + h / G) * hd, vg, (row * H + h) * hd, hd);
+            }
+        double[] gk = map(kg, z -> Math.log(sigmoid(z)) / 16);
+        double[] linear = recurrence(org.linlang.runtime.truffle.OpsReference.Kind.GLA, softmaxRows(q, hd), softmaxRows(kg, hd), vg, gk,
+                null, H, hd, hd, 1.0);
+        double[] positions = new double[B * T];
+        for (int i = 0; i < positions.length; i++) positions[i] = i % T;
+        double[] attention = StdlibReference.attention(
+                org.linlang.runtime.truffle.OpsReference.rope(q, positions, B, T, H, hd, hd, 10000.0),
+                org.linlang.runtime.truffle.OpsReference.rope(k, positions, B, T, Hk, hd, hd, 10000.0), v, null, null,
+                B, T, T, Hk, G, window, hd, hd, 1 / Math.sqrt(hd));
+        double[] mixed = new double[attention.length];
+        for (int i = 0; i < mixed.length; i++) mixed[i] = 0.3 * attention[i] + 0.7 * linear[i];
+        close(linear(mixed, wo, H * hd, D), run("LigerAttention(12, 1, 2, 4, window = 3, alpha = 0.3)", x), 1e-5, "LigerAttention");
+    }
+
+    private static double[] softmaxRows(double[] x, int n) {
+        double[] y = new double[x.length];
+        for (int r = 0; r < x.length / n; r++) {
+            double max = Double.NEGATIVE_INFINITY, z = 0;
+            for (int i = 0; i < n; i++) max = Math.max(max, x[r * n + i]);
+            for (int i = 0; i < n; i++) z += (y[r * n + i] = Math.exp(x[r * n + i] - max));
+            for (int i = 0; i < n; i++) y[r * n + i] /= z;
+        }
+        return y;
+    }
 }
