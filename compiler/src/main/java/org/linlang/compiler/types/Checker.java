@@ -423,6 +423,11 @@ public final class Checker {
                     diags.error(Code.E030, r.params().get(i).name().span(), "recurrence input '" + ps.get(i).name()
                             + "' needs a type: its shape for one step, e.g. [K], or f32 for a scalar");
                 }
+                Expr dflt = r.params().get(i).defaultValue();
+                if (ps.get(i).type() instanceof Type.Tensor && dflt != null) {
+                    diags.error(Code.E030, dflt.span(), "recurrence input '" + ps.get(i).name()
+                            + "' is given per step, so its only possible default is 'none' (an optional input)");
+                }
             }
             Type output = resolveType(r.output(), sig.scope, sig);
             Map<String, Type> states = new LinkedHashMap<>();
