@@ -363,4 +363,33 @@ class StdNnReferenceTest {
         }
         return y;
     }
+
+    @Test
+    void linearAttentionWithElu1FeatureMaps() throws IOException {
+        int H = 2, dk = 5, dv = 7;
+        double[] wq = weight("q_proj.weight", -0.4, 0.4, H * dk, D), wk = weight("k_proj.weight", -0.4, 0.4, H * dk, D);
+        double[] wv = weight("v_proj.weight", -0.4, 0.4, H * dv, D), norm = weight("norm.weight", 0.5, 1.5, dv);
+        double[] wo = weight("o_proj.weight", -0.4, 0.4, D, H * dv);
+        double[] x = data.normal(B * T * D);
+        double[] o = recurrence(org.linlang.runtime.truffle.OpsReference.Kind.LINEAR, StdlibReference.elu1(linear(x, wq, D, H * dk)),
+                StdlibReference.elu1(linear(x, wk, D, H * dk)), linear(x, wv, D, H * dv), null, null, H, dk, dv, 1 / Math.sqrt(dk));
+        close(linear(rmsnorm(o, norm, dv, 1e-5), wo, H * dv, D), run("LinearAttention(12, 2, 5, 7)", x), 1e-5, "LinearAttention");
+    }
+
+    @Test
+    void attentionAsQwen3DefinesItWithAWindow() throws IOException {
+        int Hk = 2, G = 2, H = Hk * G, hd = 6, rotary = 4, window = 4;
+        double[] wq = weight("q_proj.weight", -0.4, 0.4, H * hd, D), wk = weight("k_proj.weight", -0.4, 0.4, Hk * hd, D);
+        double[] wv = weight("v_proj.weight", -0.4, 0.4, Hk * hd, D), wo = weight("o_proj.weight", -0.4, 0.4, D, H * hd);
+        double[] qn = weight("q_norm.weight", 0.5, 1.5, hd), kn = weight("k_norm.weight", 0.5, 1.5, hd);
+        double[] x = data.normal(B * T * D);
+        double[] positions = new double[B * T];
+        for (int i = 0; i < positions.length; i++) positions[i] = i % T;
+        double[] q = org.linlang.runtime.truffle.OpsReference.rope(rmsnorm(linear(x, wq, D, H * hd), qn, hd, 1e-6), positions,
+                B, T, H, hd, rotary, 10000.0);
+        double[] k = org.linlang.runtime.truffle.OpsReference.rope(rmsnorm(linear(x, wk, D, Hk * hd), kn, hd, 1e-6), positions,
+                B, T, Hk, hd, rotary, 10000.0);
+        double[] o = StdlibReference.attention(q, k, linear(x, wv, D, Hk * hd), null, null, B, T, T, Hk, G, window, hd, hd, 1 / Math.sqrt(hd));
+        close(linear(o, wo, H * hd, D), run("Attention(12, 2, 2, 6, 4, window = 4, qk_norm = true)", x), 1e-5, "Attention");
+    }
 }
