@@ -20,7 +20,7 @@ import org.linlang.runtime.tensor.Tensor;
 
 /**
  * Whole std.nn layers against float64 loops written from the layers' published definitions (fla's
- * GatedDeltaNet, transformers' Mamba2Mixer): random weights are written to a checkpoint under the
+ * layers, transformers' Mamba2Mixer and Qwen3-Next attention, MiniMax's lightning attention): random weights are written to a checkpoint under the
  * checkpoint's tensor names, loaded with m.load(path), and the layer's output compared (rel. RMS ≤ 1e-5).
  */
 class StdNnReferenceTest {
@@ -391,5 +391,39 @@ class StdNnReferenceTest {
                 B, T, Hk, hd, rotary, 10000.0);
         double[] o = StdlibReference.attention(q, k, linear(x, wv, D, Hk * hd), null, null, B, T, T, Hk, G, window, hd, hd, 1 / Math.sqrt(hd));
         close(linear(o, wo, H * hd, D), run("Attention(12, 2, 2, 6, 4, window = 4, qk_norm = true)", x), 1e-5, "Attention");
+    }
+
+    @Test
+    void deltaNetAsFlaDefinesIt() throws IOException {
+        int H = 2, dk = 5, dv = 7, W = 3;
+        double[] wq = weight("q_proj.weight", -0.4, 0.4, H * dk, D), wk = weight("k_proj.weight", -0.4, 0.4, H * dk, D);
+        double[] wv = weight("v_proj.weight", -0.4, 0.4, H * dv, D), wb = weight("b_proj.weight", -0.4, 0.4, H, D);
+        double[] cq = weight("q_conv1d.weight", -0.6, 0.6, H * dk, 1, W), ck = weight("k_conv1d.weight", -0.6, 0.6, H * dk, 1, W);
+        double[] cv = weight("v_conv1d.weight", -0.6, 0.6, H * dv, 1, W);
+        double[] norm = weight("o_norm.weight", 0.5, 1.5, dv), wo = weight("o_proj.weight", -0.4, 0.4, D, H * dv);
+        double[] x = data.normal(B * T * D);
+        double[] q = l2norm(map(conv(linear(x, wq, D, H * dk), cq, null, H * dk, W), StdNnReferenceTest::silu), dk);
+        double[] k = l2norm(map(conv(linear(x, wk, D, H * dk), ck, null, H * dk, W), StdNnReferenceTest::silu), dk);
+        double[] v = map(conv(linear(x, wv, D, H * dv), cv, null, H * dv, W), StdNnReferenceTest::silu);
+        double[] o = recurrence(org.linlang.runtime.truffle.OpsReference.Kind.DELTA, q, k, v, null,
+                map(linear(x, wb, D, H), StdNnReferenceTest::sigmoid), H, dk, dv, 1 / Math.sqrt(dk));
+        close(linear(rmsnorm(o, norm, dv, 1e-5), wo, H * dv, D), run("DeltaNet(12, 2, 5, 7, 3)", x), 1e-5, "DeltaNet");
+    }
+
+    @Test
+    void hedgehogLinearAttention() throws IOException {
+        int H = 2, dk = 3, dv = 4;
+        double[] wq = weight("q_proj.weight", -0.4, 0.4, H * dk, D), wk = weight("k_proj.weight", -0.4, 0.4, H * dk, D);
+        double[] wv = weight("v_proj.weight", -0.4, 0.4, H * dv, D);
+        double[] fqw = weight("feature_map_q.layer.weight", -0.8, 0.8, dk, dk), fqb = weight("feature_map_q.layer.bias", -0.3, 0.3, dk);
+        double[] fkw = weight("feature_map_k.layer.weight", -0.8, 0.8, dk, dk), fkb = weight("feature_map_k.layer.bias", -0.3, 0.3, dk);
+        double[] norm = weight("norm.weight", 0.5, 1.5, dv), wo = weight("o_proj.weight", -0.4, 0.4, D, H * dv);
+        double[] x = data.normal(B * T * D);
+        double[] q = StdlibReference.hedgehog(linear(x, wq, D, H * dk), fqw, fqb, dk);
+        double[] k = StdlibReference.hedgehog(linear(x, wk, D, H * dk), fkw, fkb, dk);
+        double[] o = recurrence(org.linlang.runtime.truffle.OpsReference.Kind.LINEAR, q, k, linear(x, wv, D, H * dv), null, null,
+                H, 2 * dk, dv, 1 / Math.sqrt(2 * dk));
+        close(linear(rmsnorm(o, norm, dv, 1e-5), wo, H * dv, D), run("HedgehogLinearAttention(12, 2, 3, 4)", x), 1e-5,
+                "HedgehogLinearAttention");
     }
 }
