@@ -76,6 +76,20 @@ class StdlibOpsTest {
     }
 
     @Test
+    void hgrn2InTwoChainedCallsIsOneCall() {
+        double[] q = lin.normal(B * T * H * K), v = lin.normal(B * T * H * V), gk = lin.uniform(B * T * H * K, -2, -0.02);
+        Value r = lin.fn(OPS, """
+                fn f(q: [B, T, H, K], v: [B, T, H, V], g: [B, T, H, K]) {
+                    let (whole, last) = hgrn2(q, v, g, output_final_state = true)
+                    let (first, mid) = hgrn2(q[:, 0:8], v[:, 0:8], g[:, 0:8], output_final_state = true)
+                    let (second, end) = hgrn2(q[:, 8:], v[:, 8:], g[:, 8:], initial_state = mid, output_final_state = true)
+                    return (whole, concat(first, second, axis = 1), last, end)
+                }""").execute(tensor(q, B, T, H, K), tensor(v, B, T, H, V), tensor(gk, B, T, H, K));
+        close(read(r.getArrayElement(0), B, T, H, V), read(r.getArrayElement(1), B, T, H, V), 1e-6, "hgrn2 in two calls");
+        close(read(r.getArrayElement(2), B, H, K, V), read(r.getArrayElement(3), B, H, K, V), 1e-6, "hgrn2's final state in two calls");
+    }
+
+    @Test
     void hgrn2IsGlaWithTheComplementOfItsGateAsKey() {
         double[] q = lin.normal(B * T * H * K), v = lin.normal(B * T * H * V), gk = lin.uniform(B * T * H * K, -2, -0.02);
         Value both = lin.fn(OPS, "fn f(q, v, g) = (hgrn2(q, v, g), gla(q, 1.0 - exp(g), v, g))")
