@@ -875,8 +875,23 @@ public final class Checker {
                 return true;
             }
             returned = statement(s, scope, body);
+            // `if bias == none { return x }`: what follows runs only where bias is present.
+            if (!returned && body.kind == BodyKind.FN && s instanceof Stmt.If i) {
+                if (alwaysReturns(i.then())) scope = narrowed(i.condition(), false, scope);
+                else if (alwaysReturns(i.otherwise())) scope = narrowed(i.condition(), true, scope);
+            }
         }
         return returned;
+    }
+
+    /** Whether statements end in a return on every path (syntactically: a return, or an if whose branches both do). */
+    private static boolean alwaysReturns(List<Stmt> stmts) {
+        if (stmts.isEmpty()) return false;
+        return switch (stmts.getLast()) {
+            case Stmt.Return r -> true;
+            case Stmt.If i -> alwaysReturns(i.then()) && alwaysReturns(i.otherwise());
+            default -> false;
+        };
     }
 
     private boolean statement(Stmt s, Scope scope, Body body) {
