@@ -10,7 +10,9 @@ import org.linlang.compiler.diag.DiagnosticPrinter;
 /** The example programs in examples/ check without any diagnostic. */
 class ExamplesTest {
     @ParameterizedTest
-    @ValueSource(strings = {"hello.lin", "tiny_hybrid.lin"})
+    @ValueSource(strings = {"hello.lin", "tiny_hybrid.lin", "linear_attention.lin", "retention.lin", "gla.lin", "hgrn2.lin",
+        "lightning.lin", "mamba2.lin", "deltanet.lin", "gated_deltanet.lin", "liger.lin", "attention.lin",
+        "hybrid_gated_deltanet.lin", "hybrid_gla_swa.lin"})
     void checksCleanly(String name) {
         Path file = TestPaths.repositoryRoot().resolve("examples").resolve(name);
         CheckResult result = Frontend.check(file);

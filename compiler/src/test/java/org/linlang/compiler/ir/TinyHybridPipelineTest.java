@@ -58,7 +58,8 @@ class TinyHybridPipelineTest {
             reasons.merge(n.attr("of") + ": " + why.substring(0, why.indexOf(':')), 1L, Long::sum);
         }
         assertEquals(Map.of("shift: needs a conv cache", 27L, "causal_mask: needs a KV cache", 1L, "softmax: needs a KV cache", 1L,
-                "matmul: needs a KV cache", 2L), reasons, "3 shifts for each of q, k, v in 3 layers; QKᵀ, mask, softmax, PV in 1");
+                "matmul: needs a KV cache", 2L, "slice: needs a KV cache", 1L), reasons,
+                "3 shifts for each of q, k, v in 3 layers; QKᵀ, mask (and its bottom-right rows), softmax, PV in 1");
     }
 
     @Test
