@@ -334,6 +334,8 @@ public final class Lowering {
         for (Decl.Member m : b.members()) {
             switch (m) {
                 case Decl.TensorParam p -> env.define(p.name().name(), new Value.LazyWeight(inst, p));
+                case Decl.StateMember st -> throw new IrException(b.kindWord() + " " + b.name() + " has the state member '" + st.name()
+                        + "'; kernel graphs of blocks with state (sessions, step mode) are not built yet: run it on the interpreter");
                 case Decl.Field f -> {
                     Value v = eval(f.value(), env);
                     adopt(v, inst, f.name().name());
@@ -587,6 +589,7 @@ public final class Lowering {
             case Expr.FloatLit f -> new Value.Flt(f.value());
             case Expr.StringLit s -> new Value.Str(s.value());
             case Expr.BoolLit b -> new Value.Bool(b.value());
+            case Expr.NoneLit n -> new Value.None();
             case Expr.Name n -> name(n, env);
             case Expr.ListLit l -> new Value.Lst(l.elements().stream().map(x -> eval(x, env)).toList());
             case Expr.TupleLit t -> new Value.Tuple(t.elements().stream().map(x -> eval(x, env)).toList());

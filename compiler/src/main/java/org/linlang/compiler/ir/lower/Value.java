@@ -51,6 +51,9 @@ sealed interface Value {
 
     record Unit() implements Value {}
 
+    /** {@code none}: an optional parameter left out. */
+    record None() implements Value {}
+
     static String describe(Value v) {
         return switch (v) {
             case Int i -> "the int " + i.v();
@@ -70,6 +73,7 @@ sealed interface Value {
             case Module m -> "module " + m.path();
             case LazyWeight w -> "weight " + w.param().name();
             case Unit u -> "nothing";
+            case None n -> "none";
         };
     }
 }
