@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.graalvm.polyglot.Context;
 import org.linlang.runtime.generate.CausalLM;
 import org.linlang.runtime.generate.Generator;
-import org.linlang.runtime.generate.PrefixRecomputation;
 import org.linlang.runtime.generate.Sampling;
 import org.linlang.runtime.generate.TextTokenizer;
 import picocli.CommandLine.Command;
@@ -55,7 +54,7 @@ final class GenerateCommand implements Callable<Integer> {
                  TextTokenizer tokenizer = TextTokenizer.open(dir, dir.toString())) {
                 CausalLM model = CheckpointRun.load(context, dir);
                 long[] ids = tokenizer.encode(prompt, !options.noSpecial);
-                Generator.Result r = Generator.generate(new PrefixRecomputation(model), ids,
+                Generator.Result r = Generator.generate(model.session(), ids,
                         options.ignoreEos ? sampling : sampling.withStopTokens(union(sampling.stopTokens(), tokenizer.eosIds())), tokenizer,
                         piece -> {
                             io.out().print(piece);

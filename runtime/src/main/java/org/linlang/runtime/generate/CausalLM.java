@@ -57,12 +57,50 @@ public final class CausalLM {
     /** The model instance, a Lin value (its parameters, methods, …). */
     public Value model() { return model; }
 
-    /** Logits [B, T, vocab] (f32) of int64 ids [B, T]. */
+    /** Logits [B, T, vocab] (f32) of int64 ids [B, T]: a full forward from empty caches (the model itself is pure). */
     public Tensor logits(Tensor ids) {
+        return run(model, ids);
+    }
+
+    /**
+     * A decoding session: an instance of the model that shares its weights and keeps its own states (KV
+     * caches, recurrent states) from call to call, so each step feeds only the new token.
+     */
+    public DecodeSession session() {
+        Value session;
+        try {
+            session = model.invokeMember("session");
+        } catch (PolyglotException e) {
+            if (e.isInternalError()) throw e;
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        return new DecodeSession() {
+            @Override
+            public float[] prefill(long[] prompt) {
+                if (prompt.length == 0) throw new IllegalArgumentException("the prompt has no tokens");
+                return last(run(session, Creation.of(prompt, 1, prompt.length)));
+            }
+
+            @Override
+            public float[] next(long token) {
+                return last(run(session, Creation.of(new long[] {token}, 1, 1)));
+            }
+
+            @Override
+            public String method() { return "decode steps one token at a time on the model's session (KV caches)"; }
+        };
+    }
+
+    private static float[] last(Tensor logits) {
+        long T = logits.dim(1);
+        return logits.select(0, 0).select(0, T - 1).toFloatArray();
+    }
+
+    private Tensor run(Value instance, Tensor ids) {
         if (ids.rank() != 2) throw new IllegalArgumentException("input_ids must be [B, T], found shape " + java.util.Arrays.toString(ids.shape()));
         Value out;
         try {
-            out = forward.execute(model, new LinTensor(ids.dtype() == DType.I64 ? ids : ids.to(DType.I64)));
+            out = forward.execute(instance, new LinTensor(ids.dtype() == DType.I64 ? ids : ids.to(DType.I64)));
         } catch (PolyglotException e) {
             if (e.isInternalError()) throw e;
             throw new IllegalArgumentException(e.getMessage());

@@ -9,6 +9,6 @@ public interface DecodeSession {
 
     float[] next(long token);
 
-    /** How this session decodes, for the statistics line: e.g. "recomputes the prefix". */
+    /** How this session decodes, for the statistics line. */
     String method();
 }

@@ -14,8 +14,8 @@ import org.graalvm.polyglot.Context;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linlang.runtime.generate.CausalLM;
+import org.linlang.runtime.generate.DecodeSession;
 import org.linlang.runtime.generate.Generator;
-import org.linlang.runtime.generate.PrefixRecomputation;
 import org.linlang.runtime.generate.Sampling;
 import org.linlang.runtime.tensor.DType;
 import org.linlang.runtime.tensor.SafeTensors;
@@ -68,9 +68,30 @@ class LlamaCheckpointTest {
         long[] expected = TinyLlama.reference().get("greedy").toLongArray();
         try (Context context = TinyLlama.context()) {
             CausalLM model = CausalLM.load(context, Checkpoint.open(TinyLlama.DIR));
-            Generator.Result r = Generator.generate(new PrefixRecomputation(model), prompt, Sampling.greedy(expected.length), null, null);
+            Generator.Result r = Generator.generate(model.session(), prompt, Sampling.greedy(expected.length), null, null);
             assertArrayEquals(expected, r.ids());
             assertEquals(Generator.Stop.MAX_TOKENS, r.stop());
+        }
+    }
+
+    @Test
+    void prefillThenDecodeEqualsFullPrefill() throws IOException {
+        long[] ids = referenceIds().toLongArray();
+        float[] expected = TinyLlama.reference().get("logits").toFloatArray();
+        int V = expected.length / ids.length, split = 6;
+        try (Context context = TinyLlama.context()) {
+            CausalLM model = CausalLM.load(context, Checkpoint.open(TinyLlama.DIR));
+            DecodeSession session = model.session();
+            float[] got = session.prefill(java.util.Arrays.copyOf(ids, split));
+            for (int t = split - 1; t < ids.length; t++) {
+                if (t > split - 1) got = session.next(ids[t]);
+                float[] want = java.util.Arrays.copyOfRange(expected, t * V, (t + 1) * V);
+                double err = TinyLlama.relativeError(got, want);
+                assertTrue(err <= TOLERANCE, "position " + t + ": relative error " + err);
+            }
+            // a plain call is still a full forward from empty caches, whatever the session did
+            double err = TinyLlama.relativeError(model.logits(referenceIds()).toFloatArray(), expected);
+            assertTrue(err <= TOLERANCE, "full forward after a session: relative error " + err);
         }
     }
 
