@@ -65,6 +65,22 @@ class CheckpointCommandsTest {
     }
 
     @Test
+    void chatAnswersEachLineWithTheChatTemplate() {
+        var bytes = new java.io.ByteArrayOutputStream();
+        var stream = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        var in = new java.io.ByteArrayInputStream("hello\nthe dog\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        int code = LinCli.execute(new String[] {"chat", DIR, "--max-tokens", "4"}, new Io(in, stream, stream, Map.of()));
+        String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        // two turns, each with its statistics line; the second prefill holds the whole conversation so far
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("prefill (\\d+) tokens").matcher(out);
+        assertTrue(m.find(), out);
+        int first = Integer.parseInt(m.group(1));
+        assertTrue(m.find(), out);
+        assertTrue(Integer.parseInt(m.group(1)) > first + 4, out);
+    }
+
+    @Test
     void generateRefusesBadSampling() {
         CliRunner.Result r = CliRunner.run("generate", DIR, "--prompt", "x", "--top-p", "1.5");
         assertEquals("lin generate: top-p must be in (0, 1], got 1.5\n", r.output());
