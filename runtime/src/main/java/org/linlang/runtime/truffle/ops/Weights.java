@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.linlang.runtime.checkpoint.CheckpointFiles;
+import org.linlang.runtime.checkpoint.CheckpointOrigins;
 import org.linlang.runtime.checkpoint.LoadProgress;
 import org.linlang.runtime.checkpoint.TiedWeights;
 import org.linlang.runtime.tensor.DType;
@@ -110,6 +111,7 @@ public final class Weights {
             bar.advance(t.numel() * t.dtype().byteSize());
         }
         bar.finish();
+        CheckpointOrigins.remember(root, resolved);
     }
 
     /** Writes every parameter (generating those not yet read or loaded) to a safetensors file. */
