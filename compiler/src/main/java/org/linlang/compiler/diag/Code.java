@@ -65,6 +65,7 @@ public enum Code {
     E061("bad block member"),
     E062("recurrence state must be a tensor"),
     E063("bad block state member"),
+    E064("optional value used where a value is required"),
     // internal
     E099("internal error");
 

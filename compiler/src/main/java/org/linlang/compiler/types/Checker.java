@@ -327,6 +327,8 @@ public final class Checker {
             }
             Type t = p.type() == null ? (untypedIsDynamic ? Type.DYNAMIC : Type.ERROR) : resolveType(p.type(), sig.scope, sig);
             if (t instanceof Type.Int && intParams.containsKey(p.name().name())) t = new Type.Int(Dim.of(intParams.get(p.name().name())));
+            // `gate: [B, T, H] = none` makes the parameter optional: [B, T, H]? inside the body.
+            if (p.defaultValue() instanceof Expr.NoneLit && p.type() != null && !Type.isLenient(t)) t = new Type.Optional(t);
             if (p.defaultValue() != null) {
                 Type dt = expr(p.defaultValue(), scopeForDefaults(sig.scope));
                 Unifier u = new Unifier();
@@ -669,15 +671,40 @@ public final class Checker {
         stateUses.put(updated, use);
         if (scope.local(b.name()) != b) {
             Scope owner = scope.owner(b.name());
-            if (owner != null && !Types.same(b.type(), now)) {
-                Map<Sym, Dim> unknown = new HashMap<>();
-                for (Sym f : use.free()) unknown.put(f, Dim.of(new Sym(f.name + "'", f.origin, false)));
-                Scope.Binding widened = new Scope.Binding(b.name(), Types.substitute(use.declared(), unknown, Map.of()), Scope.Kind.BLOCK_STATE, b.declared());
-                stateUses.put(widened, use);
-                owner.define(widened);
-            }
+            if (owner != null && !Types.same(b.type(), now)) owner.define(widened(b, use));
         }
         scope.define(updated);
+    }
+
+    /** A state whose free dimensions are no longer known (after a branch or loop that may have changed them). */
+    private Scope.Binding widened(Scope.Binding b, StateUse use) {
+        Map<Sym, Dim> unknown = new HashMap<>();
+        for (Sym f : use.free()) unknown.put(f, Dim.of(new Sym(f.name + "'", f.origin, false)));
+        Scope.Binding w = new Scope.Binding(b.name(), Types.substitute(use.declared(), unknown, Map.of()), Scope.Kind.BLOCK_STATE, b.declared());
+        stateUses.put(w, use);
+        return w;
+    }
+
+    /**
+     * A loop body that assigns a block state runs more than once: its reads (and the code after the
+     * loop) see the state with its free dimensions unknown, not the size it had before the loop.
+     */
+    private void widenStatesAssignedIn(List<Stmt> stmts, Scope scope) {
+        for (Stmt st : stmts) {
+            switch (st) {
+                case Stmt.Assign a -> {
+                    Scope.Binding b = scope.lookup(a.target().name());
+                    StateUse use = b == null ? null : stateUses.get(b);
+                    if (use != null && b.kind() == Scope.Kind.BLOCK_STATE && !use.free().isEmpty()) {
+                        Scope owner = scope.owner(b.name());
+                        if (owner != null) owner.define(widened(b, use));
+                    }
+                }
+                case Stmt.If i -> { widenStatesAssignedIn(i.then(), scope); widenStatesAssignedIn(i.otherwise(), scope); }
+                case Stmt.For f -> widenStatesAssignedIn(f.body(), scope);
+                default -> { }
+            }
+        }
     }
 
     // ---- types as written -----------------------------------------------------------------------------
@@ -932,6 +959,7 @@ public final class Checker {
                 Scope inner = scope.child();
                 inner.define(f.variable().name(), var, Scope.Kind.VALUE, f.variable().span());
                 int emitsBefore = body.emits;
+                widenStatesAssignedIn(f.body(), scope);
                 statements(f.body(), inner, body);
                 if (body.kind == BodyKind.RECURRENCE && body.emits > emitsBefore) {
                     diags.error(Code.E052, f.span(), "'emit' inside a loop would emit more than once per step");
@@ -940,10 +968,60 @@ public final class Checker {
             }
             case Stmt.If i -> {
                 condition(i.condition(), scope);
-                boolean a = statements(i.then(), scope.child(), body);
-                boolean b = statements(i.otherwise(), scope.child(), body);
+                boolean a = statements(i.then(), narrowed(i.condition(), true, scope).child(), body);
+                boolean b = statements(i.otherwise(), narrowed(i.condition(), false, scope).child(), body);
                 return a && b;
             }
+        }
+    }
+
+    /**
+     * A value of optional type used as a value (E064): it may be none there. Reported once per
+     * expression; the result is an error type, so nothing else is reported about it.
+     */
+    Type optionalUse(Expr e, Type t) {
+        String what = e instanceof Expr.Name n ? "'" + n.name() + "'" : "this value";
+        String hint = e instanceof Expr.Name n ? "; use it inside 'if " + n.name() + " != none { … }' (or 'if " + n.name() + " != none then … else …')"
+                : "; test it with '!= none' first";
+        return error(Code.E064, e.span(), what + " may be none (its type is " + t + ")" + hint);
+    }
+
+    /**
+     * The scope of a branch taken when {@code condition} is {@code holds}: {@code x != none} (or
+     * {@code x == none} when it fails, and each side of an {@code and} that holds) proves that an
+     * optional {@code x} is present, which has its value's type there.
+     */
+    private Scope narrowed(Expr condition, boolean holds, Scope scope) {
+        Map<String, Scope.Binding> present = new LinkedHashMap<>();
+        presentWhen(condition, holds, scope, present);
+        if (present.isEmpty()) return scope;
+        Scope s = scope.child();
+        present.values().forEach(s::define);
+        return s;
+    }
+
+    private void presentWhen(Expr c, boolean holds, Scope scope, Map<String, Scope.Binding> out) {
+        if (c instanceof Expr.Binary b && b.op() == Expr.BinaryOp.AND && holds) {
+            presentWhen(b.left(), true, scope, out);
+            presentWhen(b.right(), true, scope, out);
+            return;
+        }
+        if (c instanceof Expr.Binary b && b.op() == Expr.BinaryOp.OR && !holds) {
+            presentWhen(b.left(), false, scope, out);
+            presentWhen(b.right(), false, scope, out);
+            return;
+        }
+        if (c instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NOT) {
+            presentWhen(u.operand(), !holds, scope, out);
+            return;
+        }
+        if (!(c instanceof Expr.Binary b) || (b.op() != Expr.BinaryOp.NE && b.op() != Expr.BinaryOp.EQ)) return;
+        Expr other = b.left() instanceof Expr.NoneLit ? b.right() : b.right() instanceof Expr.NoneLit ? b.left() : null;
+        if (!(other instanceof Expr.Name n)) return;
+        if ((b.op() == Expr.BinaryOp.NE) != holds) return;
+        Scope.Binding binding = scope.lookup(n.name());
+        if (binding != null && binding.type() instanceof Type.Optional o) {
+            out.put(n.name(), new Scope.Binding(n.name(), o.inner(), binding.kind() == Scope.Kind.VARIABLE ? Scope.Kind.VALUE : binding.kind(), binding.declared()));
         }
     }
 
@@ -1061,13 +1139,18 @@ public final class Checker {
             case Expr.Call c -> call(c, scope);
             case Expr.Member m -> member(m, scope);
             case Expr.Index i -> Indexing.index(this, i, scope);
+            case Expr.Binary b when b.op() == Expr.BinaryOp.AND -> {
+                // `gate != none and sum(gate) > 0`: the right side knows what the left one proved.
+                Type l = expr(b.left(), scope);
+                yield Operators.binary(this, b, l, expr(b.right(), narrowed(b.left(), true, scope)));
+            }
             case Expr.Binary b -> Operators.binary(this, b, expr(b.left(), scope), expr(b.right(), scope));
             case Expr.Unary u -> Operators.unary(this, u, expr(u.operand(), scope));
             case Expr.As a -> as(a, scope);
             case Expr.If i -> {
                 condition(i.condition(), scope);
-                Type a = expr(i.then(), scope);
-                Type b = expr(i.otherwise(), scope);
+                Type a = expr(i.then(), narrowed(i.condition(), true, scope));
+                Type b = expr(i.otherwise(), narrowed(i.condition(), false, scope));
                 Type j = Types.join(a, b);
                 if (j == null) {
                     diags.error(Code.E039, i.span(), "the branches have different types: " + a + " and " + b);
@@ -1131,6 +1214,7 @@ public final class Checker {
     private Type member(Expr.Member m, Scope scope) {
         Type target = expr(m.target(), scope);
         String name = m.member().name();
+        if (target instanceof Type.Optional) return optionalUse(m.target(), target);
         switch (target) {
             case Type.Instance inst -> {
                 BlockInfo info = blockInfo(inst.decl());
@@ -1238,6 +1322,7 @@ public final class Checker {
 
     private Type as(Expr.As a, Scope scope) {
         Type v = expr(a.value(), scope);
+        if (v instanceof Type.Optional) return optionalUse(a.value(), v);
         // x as bf16 / as int / as float: conversions
         if (a.type() instanceof TypeExpr.Named n) {
             Type target = namedType(n.name(), scope);

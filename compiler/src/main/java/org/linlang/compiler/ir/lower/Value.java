@@ -51,6 +51,9 @@ sealed interface Value {
 
     record Unit() implements Value {}
 
+    /** A block's {@code state} member before a method of its block first runs in this graph. */
+    record LazyState(Instance owner, Decl.StateMember member) implements Value {}
+
     /** {@code none}: an optional parameter left out. */
     record None() implements Value {}
 
@@ -74,6 +77,7 @@ sealed interface Value {
             case LazyWeight w -> "weight " + w.param().name();
             case Unit u -> "nothing";
             case None n -> "none";
+            case LazyState s -> "state " + s.member().name();
         };
     }
 }

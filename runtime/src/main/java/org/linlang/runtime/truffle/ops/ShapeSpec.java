@@ -81,7 +81,8 @@ public final class ShapeSpec {
         for (int i = 0; i < params.length; i++) {
             Param p = params[i];
             Object v = values[i];
-            if (!p.isTensor() || v == LinMissing.INSTANCE) continue;
+            // Missing: the default applies later; none: an optional parameter left out.
+            if (!p.isTensor() || v == LinMissing.INSTANCE || v == org.linlang.runtime.truffle.values.LinNone.INSTANCE) continue;
             if (v instanceof LinTensor t) {
                 shapes[i] = t.tensor().shape();
                 dtypes[i] = t.dtype();

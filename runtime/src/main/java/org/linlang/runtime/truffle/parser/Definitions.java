@@ -463,7 +463,7 @@ final class Definitions {
             Param p = params.get(i);
             LinExpressionNode arg = new LinReadArgumentNode(i, null).at(p.span());
             LinExpressionNode value = p.defaultValue() == null ? arg : new LinOrDefaultNode(arg, t.expr(p.defaultValue())).at(p.span());
-            prologue.add(LinWriteLocalNodeGen.create(slots[i], LinTranslator.coerce(value, p.type(), p.span())).at(p.span()));
+            prologue.add(LinWriteLocalNodeGen.create(slots[i], coerce(value, p)).at(p.span()));
         }
         int[] stateSlots = new int[states.size()];
         LinExpressionNode[] inits = new LinExpressionNode[states.size()];
@@ -561,7 +561,7 @@ final class Definitions {
                 Param p = params.get(i);
                 // The default sees the parameters before this one.
                 LinExpressionNode fallback = p.defaultValue() == null ? null : t.expr(p.defaultValue());
-                LinExpressionNode value = LinTranslator.coerce(new LinReadArgumentNode(i + firstArg, fallback).at(p.span()), p.type(), p.span());
+                LinExpressionNode value = coerce(new LinReadArgumentNode(i + firstArg, fallback).at(p.span()), p);
                 int slot = t.declareSlot(p.name().name(), p.type());
                 out.add(LinWriteLocalNodeGen.create(slot, value).at(p.span()));
             }
@@ -575,8 +575,8 @@ final class Definitions {
             slots[i] = t.declareSlot(p.name().name(), p.type());
             // An int parameter may size the tensors (G in [B, T, Hk * G, K]), so its default applies
             // before the dimensions are bound; other defaults may use the dimensions (K ** -0.5), after.
-            LinExpressionNode value = p.defaultValue() == null ? LinTranslator.coerce(arg, p.type(), p.span())
-                    : isInt(p) ? LinTranslator.coerce(new LinOrDefaultNode(arg, t.expr(p.defaultValue())).at(p.span()), p.type(), p.span())
+            LinExpressionNode value = p.defaultValue() == null ? coerce(arg, p)
+                    : isInt(p) ? coerce(new LinOrDefaultNode(arg, t.expr(p.defaultValue())).at(p.span()), p)
                     : arg;
             out.add(LinWriteLocalNodeGen.create(slots[i], value).at(p.span()));
         }
@@ -599,9 +599,15 @@ final class Definitions {
             Param p = params.get(i);
             if (p.defaultValue() == null || isInt(p)) continue;
             LinExpressionNode value = new LinOrDefaultNode(LinReadLocalNodeGen.create(slots[i]), t.expr(p.defaultValue())).at(p.span());
-            out.add(LinWriteLocalNodeGen.create(slots[i], LinTranslator.coerce(value, p.type(), p.span())).at(p.span()));
+            out.add(LinWriteLocalNodeGen.create(slots[i], coerce(value, p)).at(p.span()));
         }
         if (block != null && block.inMethod) enterStates(out, at, callee);
+    }
+
+    /** A parameter's value converted to its declared scalar type; an optional one ({@code = none}) may also be none. */
+    private static LinExpressionNode coerce(LinExpressionNode value, Param p) {
+        if (p.defaultValue() instanceof Expr.NoneLit) return value; // none, or a value the checker accepted
+        return LinTranslator.coerce(value, p.type(), p.span());
     }
 
     private static boolean isInt(Param p) {
