@@ -56,6 +56,19 @@ class TextTokenizerTest {
     }
 
     @Test
+    void metaspaceWithByteFallback() {
+        // SentencePiece-style (Llama 2, Mistral): "▁the" is one token; what the vocabulary lacks falls back to byte tokens <0x..> (id 3 + byte)
+        try (TextTokenizer sp = TextTokenizer.open(Path.of("src/test/resources/fixtures/metaspace_tokenizer"), "metaspace")) {
+            assertArrayEquals(new long[] {1, 291}, sp.encode("the", true), "<s>, then '▁the'");
+            assertArrayEquals(new long[] {3 + 0xf0, 3 + 0x9f, 3 + 0xa6, 3 + 0x99}, java.util.Arrays.copyOfRange(sp.encode("🦙", false), 1, 5),
+                    "after '▁', the emoji's four UTF-8 bytes");
+            for (String t : new String[] {"the cat sat", "Grüße, Привет, 你好 🦙🔥", "  two leading, \t tab\n\nnewlines  and   runs "}) {
+                assertEquals(t, sp.decode(sp.encode(t, true), true), "round trip of " + t);
+            }
+        }
+    }
+
+    @Test
     void endOfSequenceIdsComeFromTheConfigs() {
         assertEquals(Set.of(EOS, IM_END), tok.eosIds());
     }
