@@ -33,7 +33,7 @@ public final class CheckpointFiles {
     public static final String INDEX = "model.safetensors.index.json";
     public static final String SINGLE = "model.safetensors";
 
-    /** The tensors, and the total bytes of their data (for the progress bar). */
+    /** The tensors, and the total bytes of their data. */
     public record Tensors(Map<String, Tensor> byName, long bytes) {}
 
     private CheckpointFiles() {}

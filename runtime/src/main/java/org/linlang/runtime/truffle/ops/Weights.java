@@ -102,7 +102,9 @@ public final class Weights {
             if (shown < problems.size()) b.append("\n  … and ").append(problems.size() - shown).append(" more");
             throw new IllegalArgumentException(b.toString());
         }
-        LoadProgress bar = LoadProgress.start(progress, path, read.bytes(), LoadProgress.THRESHOLD);
+        long total = 0; // per parameter, so that a tied tensor counts as often as it is assigned
+        for (Slot s : params) total += found.get(s.name).numel() * found.get(s.name).dtype().byteSize();
+        LoadProgress bar = LoadProgress.start(progress, path, total, LoadProgress.THRESHOLD);
         for (Slot s : params) {
             Tensor t = found.get(s.name);
             Tensor value = t.dtype() == s.dtype ? t : t.to(s.dtype);
