@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.graalvm.polyglot.Context;
+import org.linlang.runtime.checkpoint.Checkpoint;
 import org.linlang.runtime.generate.CausalLM;
 import org.linlang.runtime.generate.ChatTemplate;
 import org.linlang.runtime.generate.Generator;
@@ -55,6 +56,7 @@ final class ChatCommand implements Callable<Integer> {
         try {
             CheckpointRun.checkEngine(engine, "chat", io);
             Sampling sampling = options.sampling();
+            Checkpoint checkpoint = Checkpoint.open(dir, dir.toString()); // the folder and config.json first: their problems come first
             try (Context context = CheckpointRun.context(io);
                  TextTokenizer tokenizer = TextTokenizer.open(dir, dir.toString())) {
                 String source = tokenizer.chatTemplate();
@@ -66,7 +68,7 @@ final class ChatCommand implements Callable<Integer> {
                 for (String k : new String[] {"bos_token", "eos_token", "pad_token", "unk_token"}) {
                     if (tokenizer.config().get(k) instanceof String s) specials.put(k, s);
                 }
-                CausalLM model = CheckpointRun.load(context, dir);
+                CausalLM model = CausalLM.load(context, checkpoint);
                 Sampling turn = options.ignoreEos ? sampling : sampling.withStopTokens(GenerateCommand.union(sampling.stopTokens(), tokenizer.eosIds()));
                 List<Map<String, String>> messages = new ArrayList<>();
                 if (system != null) messages.add(Map.of("role", "system", "content", system));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.graalvm.polyglot.Context;
+import org.linlang.runtime.checkpoint.Checkpoint;
 import org.linlang.runtime.generate.CausalLM;
 import org.linlang.runtime.generate.Generator;
 import org.linlang.runtime.generate.Sampling;
@@ -50,9 +51,10 @@ final class GenerateCommand implements Callable<Integer> {
         try {
             CheckpointRun.checkEngine(engine, "generate", io);
             Sampling sampling = options.sampling();
+            Checkpoint checkpoint = Checkpoint.open(dir, dir.toString()); // the folder and config.json first: their problems come first
             try (Context context = CheckpointRun.context(io);
                  TextTokenizer tokenizer = TextTokenizer.open(dir, dir.toString())) {
-                CausalLM model = CheckpointRun.load(context, dir);
+                CausalLM model = CausalLM.load(context, checkpoint);
                 long[] ids = tokenizer.encode(prompt, !options.noSpecial);
                 Generator.Result r = Generator.generate(model.session(), ids,
                         options.ignoreEos ? sampling : sampling.withStopTokens(union(sampling.stopTokens(), tokenizer.eosIds())), tokenizer,
