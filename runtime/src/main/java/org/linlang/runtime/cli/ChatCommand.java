@@ -14,6 +14,7 @@ import org.graalvm.polyglot.Context;
 import org.linlang.runtime.checkpoint.Checkpoint;
 import org.linlang.runtime.generate.CausalLM;
 import org.linlang.runtime.generate.ChatTemplate;
+import org.linlang.runtime.generate.Conversation;
 import org.linlang.runtime.generate.Generator;
 import org.linlang.runtime.generate.Sampling;
 import org.linlang.runtime.generate.TextTokenizer;
@@ -24,8 +25,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code lin chat DIR}: a conversation on standard input, one user message per line. Each turn renders the
- * whole conversation with the checkpoint's chat template (tokenizer_config.json), prefills it on a fresh
- * session and streams the reply until an end-of-sequence token.
+ * whole conversation with the checkpoint's chat template (tokenizer_config.json), feeds the session only
+ * the tokens it has not seen ({@link Conversation}) and streams the reply until an end-of-sequence token.
  */
 @Command(name = "chat",
         description = {"Chat with a checkpoint: one message per line on stdin, replies streamed to stdout.",
@@ -70,6 +71,7 @@ final class ChatCommand implements Callable<Integer> {
                 }
                 CausalLM model = CausalLM.load(context, checkpoint);
                 Sampling turn = options.ignoreEos ? sampling : sampling.withStopTokens(GenerateCommand.union(sampling.stopTokens(), tokenizer.eosIds()));
+                Conversation conversation = new Conversation(model::session);
                 List<Map<String, String>> messages = new ArrayList<>();
                 if (system != null) messages.add(Map.of("role", "system", "content", system));
                 BufferedReader in = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
@@ -77,7 +79,7 @@ final class ChatCommand implements Callable<Integer> {
                     if (line.isBlank()) continue;
                     messages.add(Map.of("role", "user", "content", line));
                     long[] ids = tokenizer.encode(template.render(messages, true, specials), false);
-                    Generator.Result r = Generator.generate(model.session(), ids, turn, tokenizer, piece -> {
+                    Generator.Result r = Generator.generate(conversation.turn(ids), ids, turn, tokenizer, piece -> {
                         io.out().print(piece);
                         io.out().flush();
                     });

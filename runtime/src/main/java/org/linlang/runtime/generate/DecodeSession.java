@@ -9,6 +9,9 @@ public interface DecodeSession {
 
     float[] next(long token);
 
+    /** How many of the prompt's tokens {@link #prefill} runs the model on (fewer when a session already holds the start). */
+    default int prefilled(long[] prompt) { return prompt.length; }
+
     /** How this session decodes, for the statistics line. */
     String method();
 }

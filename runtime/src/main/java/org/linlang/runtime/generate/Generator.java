@@ -73,7 +73,7 @@ public final class Generator {
         if (stream != null && tokenizer != null && finalText.length() > emitted.length() && finalText.startsWith(emitted)) {
             stream.accept(finalText.substring(emitted.length()));
         }
-        return new Result(ids(out), finalText, stop, prompt.length, prefill, steps, decode, session.method());
+        return new Result(ids(out), finalText, stop, session.prefilled(prompt), prefill, steps, decode, session.method());
     }
 
     private static long[] ids(List<Long> list) {
