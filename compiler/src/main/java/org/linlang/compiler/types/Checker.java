@@ -423,6 +423,11 @@ public final class Checker {
                     diags.error(Code.E030, r.params().get(i).name().span(), "recurrence input '" + ps.get(i).name()
                             + "' needs a type: its shape for one step, e.g. [K], or f32 for a scalar");
                 }
+                Expr dflt = r.params().get(i).defaultValue();
+                if (ps.get(i).type() instanceof Type.Tensor && dflt != null) {
+                    diags.error(Code.E030, dflt.span(), "recurrence input '" + ps.get(i).name()
+                            + "' is given per step, so its only possible default is 'none' (an optional input)");
+                }
             }
             Type output = resolveType(r.output(), sig.scope, sig);
             Map<String, Type> states = new LinkedHashMap<>();
@@ -652,6 +657,8 @@ public final class Checker {
         Map<Sym, Dim> vars = new HashMap<>();
         for (Sym f : use.free()) vars.put(f, Dim.of(new Sym(f.name, f.origin, true)));
         Type pattern = Types.substitute(use.declared(), vars, Map.of());
+        // The value is converted to the state's element type (a bf16 cache of f32 keys), as recurrence states are.
+        if (pattern instanceof Type.Tensor pt) pattern = new Type.Tensor(null, pt.shape());
         Unifier u = new Unifier();
         u.bind(pattern, t, a.value().span());
         Unifier.Problem pr = u.check(pattern, t, "state '" + a.target() + "'");
@@ -870,8 +877,23 @@ public final class Checker {
                 return true;
             }
             returned = statement(s, scope, body);
+            // `if bias == none { return x }`: what follows runs only where bias is present.
+            if (!returned && body.kind == BodyKind.FN && s instanceof Stmt.If i) {
+                if (alwaysReturns(i.then())) scope = narrowed(i.condition(), false, scope);
+                else if (alwaysReturns(i.otherwise())) scope = narrowed(i.condition(), true, scope);
+            }
         }
         return returned;
+    }
+
+    /** Whether statements end in a return on every path (syntactically: a return, or an if whose branches both do). */
+    private static boolean alwaysReturns(List<Stmt> stmts) {
+        if (stmts.isEmpty()) return false;
+        return switch (stmts.getLast()) {
+            case Stmt.Return r -> true;
+            case Stmt.If i -> alwaysReturns(i.then()) && alwaysReturns(i.otherwise());
+            default -> false;
+        };
     }
 
     private boolean statement(Stmt s, Scope scope, Body body) {
