@@ -1250,7 +1250,9 @@ public final class Checker {
                             + "': only its own methods read and assign it");
                     return Type.ERROR;
                 }
-                if (WEIGHT_METHODS.containsKey(name)) return new Type.BuiltinRef(WEIGHT_METHODS.get(name).apply(inst));
+                if (WEIGHT_METHODS.containsKey(name) && (!name.equals("generate") || inst.decl().isModel())) {
+                    return new Type.BuiltinRef(WEIGHT_METHODS.get(name).apply(inst));
+                }
                 Signature ctor = blockSignature(inst.decl());
                 if (ctor != null && ctor.param(name) != null) return ctor.param(name).type() instanceof Type.Int ? Type.INT : ctor.param(name).type();
                 var names = new ArrayList<>(info.members().keySet());
@@ -1300,7 +1302,12 @@ public final class Checker {
             "session", inst -> new Builtin("session", "session()", "a new instance that shares every weight with this one and keeps its own states across calls",
                     c -> c.count() == 0 ? inst : c.error(Code.E020, c.span(), "session takes no arguments")),
             "reset", inst -> new Builtin("reset", "reset()", "empties the states of a session (and of its sub-blocks)",
-                    c -> c.count() == 0 ? Type.UNIT : c.error(Code.E020, c.span(), "reset takes no arguments")));
+                    c -> c.count() == 0 ? Type.UNIT : c.error(Code.E020, c.span(), "reset takes no arguments")),
+            // Models only (the runtime adds it to models): text in, text out; token ids in, ids out.
+            "generate", inst -> new Builtin("generate", "generate(prompt, max_tokens = 64, temperature = 0.0, top_k = 0, top_p = 1.0, seed = 0)",
+                    "generates a continuation on a session of the model: text (with the tokenizer of its checkpoint folder) or token ids",
+                    c -> c.count() != 1 ? c.error(Code.E020, c.span(), "generate takes one prompt (text or token ids) and named settings")
+                            : c.arg(0) instanceof Type.Str ? Type.STRING : Type.DYNAMIC));
 
     private Type memberOfUnion(Type.Union u, Expr.Member m, Scope scope) {
         // Members of a hybrid layer list: every alternative must have it, with one type.

@@ -97,6 +97,20 @@ public final class Lin implements AutoCloseable {
         return new Program(file, definitions, functions, result);
     }
 
+    /**
+     * Loads a Hugging Face checkpoint folder (config.json, model.safetensors or a sharded index, and
+     * tokenizer.json if any) into this session as its standard-library architecture (see
+     * docs/checkpoints.md). The builder must allow reading the folder. Problems are {@link LinException}s
+     * with the loader's report (every missing, unexpected or mis-shaped tensor).
+     */
+    public LanguageModel loadCheckpoint(Path dir) {
+        try {
+            return LanguageModel.load(context, dir);
+        } catch (IllegalArgumentException e) {
+            throw LinException.runtime(e.getMessage());
+        }
+    }
+
     /** A name this session defined (a function, a variable, …), or null. */
     public LinValue get(String name) {
         Value bindings = context.getBindings(LinLanguage.ID);

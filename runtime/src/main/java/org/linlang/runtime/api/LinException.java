@@ -49,6 +49,11 @@ public final class LinException extends RuntimeException {
     /** 1-based column, or 0 when unknown. */
     public int column() { return column; }
 
+    /** A problem found outside any program (a checkpoint folder's files): a RUNTIME error without a place. */
+    static LinException runtime(String message) {
+        return new LinException(message, Kind.RUNTIME, null, 0, 0, null);
+    }
+
     static LinException of(PolyglotException e) {
         SourceSection at = e.getSourceLocation();
         String file = null;

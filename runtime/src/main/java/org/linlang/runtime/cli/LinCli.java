@@ -68,6 +68,9 @@ public final class LinCli implements Callable<Integer> {
         cmd.addSubcommand("repl", new ReplCommand(io));
         cmd.addSubcommand("explain", new ExplainCommand(io));
         cmd.addSubcommand("kernels", new KernelsCommand(io));
+        cmd.addSubcommand("forward", new ForwardCommand(io));
+        cmd.addSubcommand("generate", new GenerateCommand(io));
+        cmd.addSubcommand("chat", new ChatCommand(io));
         cmd.addSubcommand("help", new CommandLine.HelpCommand());
         cmd.setOut(new PrintWriter(io.out(), true));
         cmd.setErr(new PrintWriter(io.err(), true));

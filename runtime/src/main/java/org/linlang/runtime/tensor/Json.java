@@ -6,18 +6,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON for safetensors headers, so the runtime needs no JSON library. Objects become
+ * Just enough JSON for safetensors headers and checkpoint configs, so the runtime needs no JSON library. Objects become
  * {@link LinkedHashMap}s in file order (duplicate keys are errors), arrays {@link List}s, integers
  * {@link Long}, other numbers {@link Double}. Errors are {@link IllegalArgumentException}s that give
  * the character position.
  */
-final class Json {
+public final class Json {
     private final String text;
     private int at;
 
     private Json(String text) { this.text = text; }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         Object value = p.value();
         p.space();
@@ -26,7 +26,7 @@ final class Json {
     }
 
     /** A JSON string literal for {@code s}. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {

@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.linlang.runtime.checkpoint.Checkpoint;
+import org.linlang.runtime.checkpoint.CheckpointModels;
 import org.linlang.runtime.tensor.Creation;
 import org.linlang.runtime.tensor.DType;
 import org.linlang.runtime.tensor.Elementwise;
@@ -295,6 +297,9 @@ public final class TensorBuiltins {
     private static Object load(BuiltinCall c) {
         if (!(c.arg(0) instanceof String path)) throw new IllegalArgumentException("load takes a path (a string), got " + LinValues.aTypeName(c.arg(0)));
         Path file = c.readable(path);
+        if (Files.isDirectory(file) && Files.isRegularFile(file.resolve(Checkpoint.CONFIG))) {
+            return CheckpointModels.build(c.context().env(), Checkpoint.open(file, path), path);
+        }
         try {
             if (path.endsWith(".npy")) return new LinTensor(Npy.read(file));
             Map<String, LinTensor> out = new LinkedHashMap<>();

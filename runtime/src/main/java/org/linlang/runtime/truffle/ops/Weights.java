@@ -1,6 +1,7 @@
 package org.linlang.runtime.truffle.ops;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +10,10 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import org.linlang.runtime.checkpoint.CheckpointFiles;
+import org.linlang.runtime.checkpoint.CheckpointOrigins;
+import org.linlang.runtime.checkpoint.LoadProgress;
+import org.linlang.runtime.checkpoint.TiedWeights;
 import org.linlang.runtime.tensor.DType;
 import org.linlang.runtime.tensor.SafeTensors;
 import org.linlang.runtime.tensor.Tensor;
@@ -60,20 +64,16 @@ public final class Weights {
     }
 
     /**
-     * Reads every parameter from a safetensors file (or the {@code *.safetensors} files of a checkpoint
-     * folder). Floating tensors convert to the parameter's element type (a bf16 checkpoint loads into
-     * f32 parameters); anything else must match exactly. Every problem is listed in one message.
+     * Reads every parameter from a safetensors file, or a checkpoint folder ({@link CheckpointFiles}:
+     * a sharded index, model.safetensors, or all {@code *.safetensors}; config.json's tied embeddings).
+     * Floating tensors convert to the parameter's element type once (a bf16 checkpoint loads into f32
+     * parameters); tensors already of that type stay views of the mapped file. Anything else must match
+     * exactly. Every problem is listed in one message. Large loads draw a progress bar on {@code progress}.
      */
-    public static void load(LinInstance root, String path, Path resolved) {
-        Map<String, Tensor> found = new LinkedHashMap<>();
-        for (Path file : files(path, resolved)) {
-            String shown = file.equals(resolved) ? path : Path.of(path).resolve(file.getFileName()).toString();
-            try {
-                SafeTensors.read(file).tensors().forEach(found::put);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(TensorBuiltins.fileProblem("read", shown, file, e));
-            }
-        }
+    public static void load(LinInstance root, String path, Path resolved, OutputStream progress) {
+        CheckpointFiles.Tensors read = CheckpointFiles.read(resolved, path);
+        Map<String, Tensor> found = new LinkedHashMap<>(read.byName());
+        if (Files.isDirectory(resolved)) TiedWeights.apply(found, resolved, path);
         List<Slot> params = parameters(root);
         List<String> problems = new ArrayList<>();
         Map<String, Boolean> expected = new LinkedHashMap<>();
@@ -102,23 +102,18 @@ public final class Weights {
             if (shown < problems.size()) b.append("\n  … and ").append(problems.size() - shown).append(" more");
             throw new IllegalArgumentException(b.toString());
         }
+        long total = 0; // per parameter, so that a tied tensor counts as often as it is assigned
+        for (Slot s : params) total += found.get(s.name).numel() * found.get(s.name).dtype().byteSize();
+        LoadProgress bar = LoadProgress.start(progress, path, total, LoadProgress.THRESHOLD);
         for (Slot s : params) {
             Tensor t = found.get(s.name);
-            s.owner.set(s.slot, new LinTensor(t.dtype() == s.dtype ? t : t.to(s.dtype)));
+            Tensor value = t.dtype() == s.dtype ? t : t.to(s.dtype);
+            if (value == t && t.storage().isMapped()) t.storage().load(); // page in now, not at the first forward
+            s.owner.set(s.slot, new LinTensor(value));
+            bar.advance(t.numel() * t.dtype().byteSize());
         }
-    }
-
-    private static List<Path> files(String path, Path p) {
-        if (Files.isDirectory(p)) {
-            try (Stream<Path> list = Files.list(p)) {
-                List<Path> shards = list.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList();
-                if (shards.isEmpty()) throw new IllegalArgumentException("cannot load '" + path + "': the folder has no .safetensors file");
-                return shards;
-            } catch (IOException e) {
-                throw new IllegalArgumentException(TensorBuiltins.fileProblem("read", path, p, e));
-            }
-        }
-        return List.of(p);
+        bar.finish();
+        CheckpointOrigins.remember(root, resolved);
     }
 
     /** Writes every parameter (generating those not yet read or loaded) to a safetensors file. */

@@ -187,6 +187,7 @@ final class Definitions {
             cls.addWeightMethod(units.saveFunction());
             cls.addWeightMethod(units.sessionFunction());
             cls.addWeightMethod(units.resetFunction());
+            if (b.isModel()) cls.addWeightMethod(units.generateFunction());
         }
         classes.put(b.name().name(), cls);
         values.put(b.name().name(), cls.constructor());

@@ -30,6 +30,7 @@ final class ModuleUnits {
     private LinFunction save;
     private LinFunction session;
     private LinFunction reset;
+    private LinFunction generate;
 
     ModuleUnits(LinLanguage language, Program program) {
         this.language = language;
@@ -98,6 +99,16 @@ final class ModuleUnits {
             reset.setCallTarget(new org.linlang.runtime.truffle.nodes.blocks.LinSessionRootNode(language, true).getCallTarget());
         }
         return reset;
+    }
+
+    /** {@code m.generate(prompt, …)}: text generation on a session of the model (runtime/…/generate). */
+    LinFunction generateFunction() {
+        if (generate == null) {
+            generate = LinFunction.user("generate", org.linlang.runtime.generate.GenerateMethodNode.PARAMETERS,
+                    org.linlang.runtime.generate.GenerateMethodNode.DEFAULTS);
+            generate.setCallTarget(new org.linlang.runtime.generate.GenerateMethodNode(language).getCallTarget());
+        }
+        return generate;
     }
 
     /** {@code m.save(path)}. */

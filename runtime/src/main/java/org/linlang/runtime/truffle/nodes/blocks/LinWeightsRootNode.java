@@ -35,7 +35,7 @@ public final class LinWeightsRootNode extends RootNode {
         var env = LinLanguage.context(this).env();
         try {
             if (load) {
-                Weights.load(self, p, LinSandbox.fileForReading(env, p, LinCallSite.of(this)));
+                Weights.load(self, p, LinSandbox.fileForReading(env, p, LinCallSite.of(this)), env.err());
                 return self;
             }
             Weights.save(self, p, LinSandbox.fileForWriting(env, p, LinCallSite.of(this)));
