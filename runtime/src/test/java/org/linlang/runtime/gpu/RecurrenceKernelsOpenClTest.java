@@ -131,7 +131,9 @@ class RecurrenceKernelsOpenClTest {
         }
     }
 
-    static cl_mem upload(float[] data, DType dt) {
+    static cl_mem upload(float[] data, DType dt) { return upload(dev, data, dt); }
+
+    static cl_mem upload(OpenClDevice dev, float[] data, DType dt) {
         if (dt == DType.BF16) {
             MemorySegment seg = MemorySegment.ofArray(new short[data.length]);
             for (int i = 0; i < data.length; i++) seg.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) Reference.bf16Bits(data[i]));
