@@ -1,8 +1,6 @@
 package org.linlang.runtime.gpu;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -18,7 +16,6 @@ import org.linlang.compiler.ir.Graph;
 import org.linlang.compiler.ir.Grouping;
 import org.linlang.compiler.ir.Node;
 import org.linlang.compiler.ir.Op;
-import org.linlang.compiler.types.Dim;
 import org.linlang.compiler.types.Sym;
 import org.linlang.runtime.tensor.Creation;
 import org.linlang.runtime.tensor.DType;
@@ -44,7 +41,7 @@ public final class OpenClPlanRunner implements AutoCloseable {
     /** The outputs of the graph by name, for the inputs, weights and states given by name. */
     public Map<String, Tensor> run(Map<String, Tensor> values) {
         Graph g = plan.graph();
-        Map<Sym, Long> sizes = bindSizes(g, values);
+        Map<Sym, Long> sizes = PlanSizes.bind(g, values);
         Map<Node, cl_mem> buffers = new IdentityHashMap<>();
         var transient_ = new ArrayList<cl_mem>();
         try {
@@ -55,8 +52,8 @@ public final class OpenClPlanRunner implements AutoCloseable {
                     buffers.put(n, resident.get(n.name()));
                     continue;
                 }
-                cl_mem m = dev.alloc(bytes(n, sizes));
-                dev.write(m, contiguous(t, n).storage().asSlice(0, bytes(n, sizes)));
+                cl_mem m = dev.alloc(PlanSizes.bytes(n, sizes));
+                dev.write(m, PlanSizes.contiguous(t, n).storage().asSlice(0, PlanSizes.bytes(n, sizes)));
                 buffers.put(n, m);
                 if (n.op() == Op.WEIGHT) resident.put(n.name(), m);
                 else transient_.add(m);
@@ -74,7 +71,7 @@ public final class OpenClPlanRunner implements AutoCloseable {
                 fresh.addAll(gk.temporaries());
                 for (Node n : fresh) {
                     if (buffers.containsKey(n)) continue;
-                    cl_mem m = dev.alloc(bytes(n, sizes));
+                    cl_mem m = dev.alloc(PlanSizes.bytes(n, sizes));
                     buffers.put(n, m);
                     transient_.add(m);
                 }
@@ -82,95 +79,31 @@ public final class OpenClPlanRunner implements AutoCloseable {
                     var l = (Step.Launch) s;
                     var args = new ArrayList<Object>();
                     for (KernelParam p : l.kernel().params()) {
-                        if (p.size()) args.add(eval(p.dim(), sizes));
+                        if (p.size()) args.add(PlanSizes.eval(p.dim(), sizes));
                         else {
                             cl_mem m = buffers.get(p.node());
                             if (m == null) throw new IllegalStateException(l.kernel().name() + " reads " + p.node() + " which has no buffer");
                             args.add(m);
                         }
                     }
-                    dev.launch(l.kernel(), args, eval(l.kernel().launch().threads(), sizes));
+                    dev.launch(l.kernel(), args, PlanSizes.eval(l.kernel().launch().threads(), sizes));
                 }
             }
             dev.finish();
             var out = new LinkedHashMap<String, Tensor>();
             for (Graph.Output o : g.outputs()) {
                 Node n = o.node();
-                long[] shape = shape(n, sizes);
+                long[] shape = PlanSizes.shape(n, sizes);
                 Tensor t = Creation.zeros(DType.fromLin(n.type().dtype().lin()), shape);
                 cl_mem m = buffers.get(n);
                 if (m == null) throw new IllegalStateException("output " + o.name() + " has no buffer");
-                dev.read(m, t.storage().asSlice(0, bytes(n, sizes)));
+                dev.read(m, t.storage().asSlice(0, PlanSizes.bytes(n, sizes)));
                 out.put(o.name(), t);
             }
             return out;
         } finally {
             transient_.forEach(dev::release);
         }
-    }
-
-    private static Tensor contiguous(Tensor t, Node n) {
-        DType want = DType.fromLin(n.type().dtype().lin());
-        Tensor c = t.to(want).contiguous();
-        if (c.offset() != 0) c = c.copy();
-        return c;
-    }
-
-    /** Binds each symbolic size from the tensors' shapes, checking every axis. */
-    static Map<Sym, Long> bindSizes(Graph g, Map<String, Tensor> values) {
-        var sizes = new HashMap<Sym, Long>();
-        var pending = new ArrayList<Node>();
-        for (Node n : g.nodes()) {
-            if (n.op() != Op.INPUT && n.op() != Op.WEIGHT && n.op() != Op.STATE) continue;
-            Tensor t = values.get(n.name());
-            if (t == null) throw new IllegalArgumentException("missing tensor '" + n.name() + "' of type " + n.type());
-            if (t.rank() != n.type().rank()) {
-                throw new IllegalArgumentException("tensor '" + n.name() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + n.type());
-            }
-            for (int a = 0; a < t.rank(); a++) {
-                Sym s = n.type().dim(a).asSym();
-                if (s != null) {
-                    Long prev = sizes.putIfAbsent(s, t.dim(a));
-                    if (prev != null && prev != t.dim(a)) {
-                        throw new IllegalArgumentException("tensor '" + n.name() + "' has " + s + " = " + t.dim(a) + " on axis " + a + ", but " + s + " = " + prev + " elsewhere");
-                    }
-                }
-            }
-            pending.add(n);
-        }
-        for (Node n : pending) {
-            Tensor t = values.get(n.name());
-            for (int a = 0; a < t.rank(); a++) {
-                long want = eval(n.type().dim(a), sizes);
-                if (want != t.dim(a)) {
-                    throw new IllegalArgumentException("tensor '" + n.name() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + n.type());
-                }
-            }
-        }
-        return sizes;
-    }
-
-    static long eval(Dim d, Map<Sym, Long> sizes) {
-        var binding = new HashMap<Sym, Dim>();
-        for (Sym s : d.symbols()) {
-            Long v = sizes.get(s);
-            if (v == null) throw new IllegalArgumentException("the size " + s + " is not given by any tensor");
-            binding.put(s, Dim.of(v));
-        }
-        Dim c = d.substitute(binding);
-        return c.constant();
-    }
-
-    static long[] shape(Node n, Map<Sym, Long> sizes) {
-        long[] s = new long[n.type().rank()];
-        for (int a = 0; a < s.length; a++) s[a] = eval(n.type().dim(a), sizes);
-        return s;
-    }
-
-    static long bytes(Node n, Map<Sym, Long> sizes) {
-        long c = 1;
-        for (long x : shape(n, sizes)) c *= x;
-        return c * DType.fromLin(n.type().dtype().lin()).byteSize();
     }
 
     @Override
