@@ -67,7 +67,7 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
         Node a = operand(g, mm.input(0), buffers, cuda, temps, base + "_a");
         Node b = operand(g, mm.input(1), buffers, cuda, temps, base + "_b");
         after.addAll(temps);
-        cuda.add(gemm(mm, a, b));
+        cuda.add(gemm(mm, mm.input(0), mm.input(1), a, b));
         after.add(mm);
         var rest = g.outputs().stream().filter(o -> o != mm).toList();
         if (!g.outputs().contains(mm)) temps.add(mm);
@@ -75,31 +75,35 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
         return new GroupKernels(g, cuda, portable, temps);
     }
 
-    /** An operand of a GEMM in memory: a buffer as it is, or a view or prologue materialised by a kernel. */
+    /**
+     * The buffer a GEMM reads for an operand: the operand itself when it is a buffer, the buffer
+     * under a chain of reshapes (row-major reshapes do not move data), else the operand
+     * materialised by a kernel (a transposed view, a prologue).
+     */
     private static Node operand(Group g, Node x, Set<Node> buffers, List<Step> steps, List<Node> temps, String name) {
-        if (buffers.contains(x)) return x;
-        if (x.op() == Op.RESHAPE && buffers.contains(x.input(0))) {
-            // a reshape of a contiguous buffer reads the same memory: still materialised, to keep the
-            // runtime's binding one value per buffer (a copy of one operand)
-        }
+        Node root = x;
+        while (!buffers.contains(root) && root.op() == Op.RESHAPE) root = root.input(0);
+        if (buffers.contains(root)) return root;
         steps.add(new Step.Launch(ElementwiseKernel.build(name, List.of(x), buffers, "operand of " + g.label())));
         temps.add(x);
         return x;
     }
 
-    private static Step.Gemm gemm(Node mm, Node a, Node b) {
+    /** The GEMM of {@code mm}, its sizes from the logical operands, reading the buffers {@code a} and {@code b}. */
+    private static Step.Gemm gemm(Node mm, Node la, Node lb, Node a, Node b) {
         boolean ta = mm.flag("transpose_a"), tb = mm.flag("transpose_b");
-        List<Dim> x = OpRules.swapped(a.type().dims(), ta), y = OpRules.swapped(b.type().dims(), tb);
-        if (x.size() < 2 || y.size() < 2) {
-            // matrix-vector products: still a GEMM with one row or one column
-            if (x.size() == 1) x = List.of(Dim.of(1), x.getFirst());
-            if (y.size() == 1) y = List.of(y.getFirst(), Dim.of(1));
-        }
+        List<Dim> x = OpRules.swapped(la.type().dims(), ta), y = OpRules.swapped(lb.type().dims(), tb);
+        if (x.size() == 1) x = List.of(Dim.of(1), x.getFirst());
+        if (y.size() == 1) y = List.of(y.getFirst(), Dim.of(1));
         Dim m = x.get(x.size() - 2), k = x.getLast(), n = y.getLast();
         List<Dim> outBatch = mm.type().dims().subList(0, Math.max(0, mm.type().rank() - 2));
         Dim batch = Dim.of(1);
         for (Dim d : outBatch) batch = batch.times(d);
         Dim sa = stride(x, outBatch, m.times(k), "left", mm), sb = stride(y, outBatch, k.times(n), "right", mm);
+        if (sb.equals(Dim.of(0)) && !ta && !sa.equals(Dim.of(0))) {
+            // a shared right operand (a weight): the batch folds into the rows, one large GEMM
+            return new Step.Gemm(mm, a, b, ta, tb, batch.times(m), n, k, Dim.of(1), Dim.of(0), Dim.of(0));
+        }
         return new Step.Gemm(mm, a, b, ta, tb, m, n, k, batch, sa, sb);
     }
 

@@ -103,6 +103,11 @@ final class CodegenFixtures {
             out.add(a.decodePartial("attn_decode_" + t.lin(), 4, null));
             out.add(a.decodeCombine("attn_combine_" + t.lin(), 4, null));
         }
+        for (DType t : List.of(DType.F32, DType.BF16)) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) out.add(GemmKernel.of("gemm_" + t.lin() + "_" + ta + "_" + tb, t, t, t, ta, tb));
+            }
+        }
         return out;
     }
 

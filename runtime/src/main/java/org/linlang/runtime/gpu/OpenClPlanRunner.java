@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jocl.cl_mem;
+import org.linlang.compiler.codegen.GemmKernel;
 import org.linlang.compiler.codegen.GroupKernels;
+import org.linlang.compiler.codegen.KernelSource;
 import org.linlang.compiler.codegen.KernelParam;
 import org.linlang.compiler.codegen.KernelPlan;
 import org.linlang.compiler.codegen.Prelude;
@@ -32,10 +34,18 @@ public final class OpenClPlanRunner implements AutoCloseable {
     private final OpenClDevice dev;
     private final KernelPlan plan;
     private final Map<String, cl_mem> resident = new HashMap<>();
+    private final Prelude.Target steps;
 
-    public OpenClPlanRunner(OpenClDevice dev, KernelPlan plan) {
+    public OpenClPlanRunner(OpenClDevice dev, KernelPlan plan) { this(dev, plan, Prelude.Target.OPENCL); }
+
+    /**
+     * With {@code steps = CUDA}, runs the plan's CUDA step list instead (each cuBLAS GEMM by its
+     * portable twin, {@link GemmKernel}): how CI checks the CUDA plans without a GPU.
+     */
+    public OpenClPlanRunner(OpenClDevice dev, KernelPlan plan, Prelude.Target steps) {
         this.dev = dev;
         this.plan = plan;
+        this.steps = steps;
     }
 
     /** The outputs of the graph by name, for the inputs, weights and states given by name. */
@@ -75,7 +85,15 @@ public final class OpenClPlanRunner implements AutoCloseable {
                     buffers.put(n, m);
                     transient_.add(m);
                 }
-                for (Step s : gk.steps(Prelude.Target.OPENCL)) {
+                for (Step s : gk.steps(steps)) {
+                    if (s instanceof Step.Gemm gm) {
+                        KernelSource k = GemmKernel.of("gemm", gm.a().type().dtype(), gm.b().type().dtype(), gm.out().type().dtype(), gm.transA(), gm.transB());
+                        var args = new ArrayList<Object>(List.of(buffers.get(gm.a()), buffers.get(gm.b()), buffers.get(gm.out())));
+                        long m = PlanSizes.eval(gm.m(), sizes), n = PlanSizes.eval(gm.n(), sizes), batch = PlanSizes.eval(gm.batch(), sizes);
+                        args.addAll(List.of(m, n, PlanSizes.eval(gm.k(), sizes), batch, PlanSizes.eval(gm.strideA(), sizes), PlanSizes.eval(gm.strideB(), sizes)));
+                        dev.launch(k, args, batch * m * n);
+                        continue;
+                    }
                     var l = (Step.Launch) s;
                     var args = new ArrayList<Object>();
                     for (KernelParam p : l.kernel().params()) {

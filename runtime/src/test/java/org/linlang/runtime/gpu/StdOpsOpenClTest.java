@@ -78,11 +78,20 @@ class StdOpsOpenClTest {
 
     static KernelPlan plan(String op, Map<String, Long> dims) { return KernelPlan.of(KernelGraph.build(ops, op, dims).graph()); }
 
+    /** The portable plan's output; the CUDA step list (GEMMs by their portable twin) must give the same. */
     static float[] run(KernelPlan plan, Map<String, Tensor> in) {
+        float[] portable, cuda;
         try (var runner = new OpenClPlanRunner(dev, plan)) {
-            Map<String, Tensor> out = runner.run(in);
-            return out.values().iterator().next().toFloatArray();
+            portable = runner.run(in).values().iterator().next().toFloatArray();
         }
+        try (var runner = new OpenClPlanRunner(dev, plan, org.linlang.compiler.codegen.Prelude.Target.CUDA)) {
+            cuda = runner.run(in).values().iterator().next().toFloatArray();
+        }
+        double[] p = new double[portable.length];
+        for (int i = 0; i < p.length; i++) p[i] = portable[i];
+        double e = Reference.relRms(p, cuda);
+        assertTrue(e <= 1e-5, plan.graph().title() + ": the CUDA steps differ from the portable ones by " + e);
+        return portable;
     }
 
     static float[] f(Tensor t) { return t.toFloatArray(); }

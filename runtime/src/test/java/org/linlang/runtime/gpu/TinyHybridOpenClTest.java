@@ -53,14 +53,20 @@ class TinyHybridOpenClTest {
         KernelPlan plan = KernelPlan.of(KernelGraph.build(checked.program(), "TinyHybrid",
                 Map.of("vocab", 64L, "d", 32L, "layers", 4L, "heads", 2L)).graph());
         assertTrue(plan.kernels(Prelude.Target.OPENCL).size() > 40, plan.describe(Prelude.Target.OPENCL));
-        try (OpenClDevice dev = OpenClDevice.open(); var runner = new OpenClPlanRunner(dev, plan)) {
-            Tensor logits = runner.run(values).values().iterator().next();
-            float[] got = logits.toFloatArray();
-            double[] ref = ioT.get("logits").toDoubleArray();
-            assertEquals(ref.length, got.length);
-            double e = Reference.relRms(ref, got);
-            System.out.printf("tiny_hybrid prefill on %s: %d kernels, logits relative RMS error %.2e%n", dev.name(), plan.kernels(Prelude.Target.OPENCL).size(), e);
-            assertTrue(e <= 1e-4, "tiny_hybrid logits: relative RMS error " + e);
+        try (OpenClDevice dev = OpenClDevice.open()) {
+            // the portable plan, and the CUDA plan (generated kernels around GEMMs, each GEMM by its portable twin)
+            for (Prelude.Target steps : Prelude.Target.values()) {
+                try (var runner = new OpenClPlanRunner(dev, plan, steps)) {
+                    Tensor logits = runner.run(values).values().iterator().next();
+                    float[] got = logits.toFloatArray();
+                    double[] ref = ioT.get("logits").toDoubleArray();
+                    assertEquals(ref.length, got.length);
+                    double e = Reference.relRms(ref, got);
+                    System.out.printf("tiny_hybrid prefill, %s steps, on %s: %d kernels, logits relative RMS error %.2e%n", steps.word(), dev.name(),
+                            plan.kernels(steps).size(), e);
+                    assertTrue(e <= 1e-4, "tiny_hybrid logits (" + steps.word() + " steps): relative RMS error " + e);
+                }
+            }
         }
     }
 }
