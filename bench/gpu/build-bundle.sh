@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds what the GPU suite carries to a GPU machine that has no Java and no network:
+#   bench/gpu/bundle/jre.tar.xz   a jlinked Temurin 25 runtime (the modules Lin's GPU path needs)
+#   bench/gpu/bundle/lib/*.jar    Lin's jars and the few libraries the suite loads
+# The folder is git-ignored; pass it to the device machine with the working tree (e.g. carry it).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=bench/gpu/bundle
+jdk=${JDK25:-$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)}
+[ -x "$jdk/bin/jlink" ] || { echo "build-bundle: no JDK 25 with jlink (set JDK25)"; exit 1; }
+export MAVEN_OPTS="${MAVEN_OPTS:-}"
+mvn -o -q -B install -DskipTests
+rm -rf "$out" && mkdir -p "$out/lib"
+app=runtime/target/lib/app
+for j in lin-grammar lin-stdlib lin-compiler antlr4-runtime picocli; do cp "$app/$j.jar" "$out/lib/"; done
+cp runtime/target/lin-runtime.jar "$out/lib/"
+tmp=$(mktemp -d)
+"$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.sql,jdk.incubator.vector \
+  --compress zip-9 --strip-debug --no-header-files --no-man-pages --output "$tmp/jre"
+tar -C "$tmp" -cJf "$out/jre.tar.xz" jre
+rm -rf "$tmp"
+du -sh "$out" "$out"/jre.tar.xz "$out"/lib
