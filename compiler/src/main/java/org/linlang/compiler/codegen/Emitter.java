@@ -32,6 +32,7 @@ final class Emitter {
     private final SizeNames sizes;
     private final StringBuilder out = new StringBuilder();
     private final Deque<Map<Key, String>> scopes = new ArrayDeque<>();
+    private final Map<Node, String> rowValues = new IdentityHashMap<>();
     private int indent = 1;
     private int next;
 
@@ -102,7 +103,32 @@ final class Emitter {
         return v;
     }
 
+    /** From now on {@code n} is the variable {@code v} at every index: a row value computed once per work-group. */
+    void rowValue(Node n, String v) { rowValues.put(n, v); }
+
+    /** Opens a block (a loop or a branch) with its own scope of computed values. */
+    void openBlock(String header) {
+        line(header);
+        indent++;
+        scopes.push(new HashMap<>());
+    }
+
+    void closeBlock() {
+        scopes.pop();
+        indent--;
+        line("}");
+    }
+
+    /** A softmax whose row max and sum are the variables {@code max} and {@code sum}: computed per element from them. */
+    void softmaxRow(Node softmax, String max, String sum) { softmaxRows.put(softmax, new String[] {max, sum}); }
+
+    private final Map<Node, String[]> softmaxRows = new IdentityHashMap<>();
+
     private String compute(Node n, List<String> idx) {
+        String[] sm = softmaxRows.get(n);
+        if (sm != null) return declare(n, "EXPF((float)" + value(n.input(0), idx) + " - " + sm[0] + ") / " + sm[1]);
+        String row = rowValues.get(n);
+        if (row != null) return row;
         if (buffers.contains(n)) {
             return declare(n, CTypes.load(n.type().dtype(), bufferName(n), offset(n.type().dims(), idx)));
         }

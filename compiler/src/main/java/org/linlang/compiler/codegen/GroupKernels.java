@@ -31,7 +31,12 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
         Set<Node> buffers = identity(g.inputs());
         return switch (g.kind()) {
             case VIEW, UNSUPPORTED -> new GroupKernels(g, List.of(), List.of(), List.of());
-            case ELEMENTWISE, ROWWISE -> {
+            case ROWWISE -> {
+                KernelSource row = RowKernel.build(base + "_rowwise", g, buffers);
+                List<Step> s = row != null ? List.of(new Step.Launch(row)) : byShape(base + "_rowwise", g.outputs(), buffers, "rowwise, a row per item");
+                yield new GroupKernels(g, s, s, List.of());
+            }
+            case ELEMENTWISE -> {
                 List<Step> s = byShape(base + "_" + g.kind().word(), g.outputs(), buffers, g.kind().word());
                 yield new GroupKernels(g, s, s, List.of());
             }
