@@ -14,6 +14,20 @@ rm -rf "$out" && mkdir -p "$out/lib"
 app=runtime/target/lib/app
 for j in lin-grammar lin-stdlib lin-compiler antlr4-runtime picocli; do cp "$app/$j.jar" "$out/lib/"; done
 cp runtime/target/lin-runtime.jar "$out/lib/"
+# The example model's reference: weights, token ids and the interpreter's logits (a small instance),
+# which the suite compares with the cuda engine's prefill of the same plan.
+mkdir -p "$out/models"
+cp examples/tiny_hybrid.lin "$out/models/"
+script=$(mktemp --suffix=.lin)
+sed '/^let /,$d' examples/tiny_hybrid.lin > "$script"
+cat >> "$script" <<LIN
+let m = TinyHybrid(vocab = 64, d = 32, layers = 4, heads = 2)
+let ids = (rand([2, 70], seed = 1) * 64.0) as i64
+m.save("$PWD/$out/models/tiny_hybrid.weights.safetensors")
+save("$PWD/$out/models/tiny_hybrid.io.safetensors", ids = ids, logits = m(ids))
+LIN
+./lin run "$script"
+rm -f "$script"
 tmp=$(mktemp -d)
 "$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,jdk.unsupported,java.sql,jdk.incubator.vector \
   --compress zip-9 --strip-debug --no-header-files --no-man-pages --output "$tmp/jre"

@@ -14,7 +14,7 @@ jre=${TMPDIR:-/tmp}/lin-gpu-jre
 if [ ! -x "$jre/jre/bin/java" ]; then mkdir -p "$jre" && tar -C "$jre" -xJf "$bundle/jre.tar.xz"; fi
 { nvidia-smi; echo; nvcc --version 2>/dev/null; echo; ls /usr/local/cuda*/lib64/libnvrtc* /usr/local/cuda*/lib64/libcublas* 2>/dev/null; } > "$out/device.txt" 2>&1
 "$jre/jre/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseParallelGC \
-  -cp "$bundle/lib/*" org.linlang.runtime.gpu.suite.GpuSuite "$out"
+  -cp "$bundle/lib/*" org.linlang.runtime.gpu.suite.GpuSuite "$out" "$bundle/models"
 status=$?
 echo "GPU suite finished with status $status; results in $out/results.md"
 exit $status

@@ -56,20 +56,20 @@ public final class GpuSuite {
     private GpuSuite(PrintStream log) { this.log = log; }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: GpuSuite OUT_DIR");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: GpuSuite OUT_DIR [MODELS_DIR]");
             System.exit(2);
         }
         Path out = Path.of(args[0]);
         Files.createDirectories(out);
         try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("suite.log")), true, "UTF-8")) {
             var suite = new GpuSuite(new PrintStream(new Tee(System.out, log), true, "UTF-8"));
-            int status = suite.run(out);
+            int status = suite.run(out, args.length > 1 ? Path.of(args[1]) : null);
             System.exit(status);
         }
     }
 
-    private int run(Path out) throws IOException {
+    private int run(Path out, Path models) throws IOException {
         CudaDriver cuda;
         try {
             cuda = CudaDriver.open();
@@ -84,6 +84,7 @@ public final class GpuSuite {
         table.add("| check | result | figure |");
         table.add("|---|---|---|");
         correctness(cuda, cache);
+        if (models != null) tinyHybrid(cuda, cache, models);
         prefillBench(cuda, cache);
         decodeBench(cuda, cache);
         String md = "# GPU suite\n\n" + cuda.name() + " (" + cuda.arch() + "), " + compiler.describe() + ", " + Instant.now() + "\n\n"
@@ -265,6 +266,29 @@ public final class GpuSuite {
             den += ref[i] * ref[i];
         }
         return Math.sqrt(num / Math.max(den, 1e-300));
+    }
+
+    /** The example model's prefill on cuda against the interpreter's logits made on the development machine (build-bundle.sh). */
+    private void tinyHybrid(CudaDriver cuda, KernelCache cache, Path models) {
+        try {
+            Path example = models.resolve("tiny_hybrid.lin");
+            CheckResult checked = Frontend.check(example);
+            if (!checked.ok()) throw new IllegalStateException(checked.diagnostics().toString());
+            KernelPlan plan = KernelPlan.of(KernelGraph.build(checked.program(), "TinyHybrid",
+                    Map.of("vocab", 64L, "d", 32L, "layers", 4L, "heads", 2L)).graph());
+            Map<String, Tensor> values = new HashMap<>(org.linlang.runtime.tensor.SafeTensors.read(models.resolve("tiny_hybrid.weights.safetensors")).tensors());
+            Map<String, Tensor> io = org.linlang.runtime.tensor.SafeTensors.read(models.resolve("tiny_hybrid.io.safetensors")).tensors();
+            values.put("ids", io.get("ids"));
+            try (var runner = new CudaPlanRunner(cuda, cache, plan)) {
+                float[] got = runner.run(values).values().iterator().next().toFloatArray();
+                double e = relRms(io.get("logits").toDoubleArray(), got);
+                row("cuda tiny_hybrid prefill (vocab 64, d 32, 4 layers) B=2 T=70 vs interpreter", e <= 1e-4,
+                        String.format(Locale.ROOT, "rel RMS %.2e over %d kernels", e, plan.kernels(Prelude.Target.CUDA).size()));
+            }
+        } catch (IOException | RuntimeException e) {
+            row("cuda tiny_hybrid prefill", false, e.toString().replace('\n', ' ').replace('|', '/'));
+            e.printStackTrace(log);
+        }
     }
 
     // ---- 2. prefill timings, bf16 -----------------------------------------------------------------
