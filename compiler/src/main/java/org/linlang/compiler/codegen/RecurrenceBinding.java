@@ -74,16 +74,21 @@ public record RecurrenceBinding(RecurrenceSpec spec, Map<String, Node> roles, No
         if (delta) names.put("beta", nameOf(n, "beta", s.delta().beta()));
 
         var roles = new LinkedHashMap<String, Node>();
-        DType in = null;
+        DType in = null, gates = null;
         for (var e : names.entrySet()) {
+            boolean gatePiece = e.getKey().equals("g") || e.getKey().equals("beta");
             int i = rc.inputNames().indexOf(e.getValue());
             if (i < 0 || i >= rc.stepInputs()) throw new CodegenException("recurrence " + n + ": " + e.getValue() + " is not a tensor input");
             Node x = node.input(i);
             roles.put(e.getKey(), x);
             DType d = x.type().dtype();
             if (d != DType.F32 && d != DType.BF16) throw new CodegenException("recurrence " + n + ": input " + e.getValue() + " is " + d.lin() + "; the GPU kernels take f32 or bf16");
-            if (in != null && in != d) throw new CodegenException("recurrence " + n + " mixes " + in.lin() + " and " + d.lin() + " inputs");
-            in = d;
+            DType seen = gatePiece ? gates : in;
+            if (seen != null && seen != d) {
+                throw new CodegenException("recurrence " + n + " mixes " + seen.lin() + " and " + d.lin() + (gatePiece ? " gates" : " inputs"));
+            }
+            if (gatePiece) gates = d;
+            else in = d;
         }
         double scale = 1.0;
         if (scaleName != null) {
@@ -97,7 +102,8 @@ public record RecurrenceBinding(RecurrenceSpec spec, Map<String, Node> roles, No
         if (!kd.isConstant() || !vd.isConstant()) throw new CodegenException("recurrence " + n + ": K and V must be known sizes, found " + kd + " and " + vd);
         Node state = rc.stateInputs() > 0 ? node.input(rc.stepInputs()) : null;
         DType out = node.type().dtype();
-        var spec = new RecurrenceSpec(delta, gate, (int) kd.constant(), (int) vd.constant(), scale, in, out, state != null, finalState);
+        var spec = new RecurrenceSpec(delta, gate, (int) kd.constant(), (int) vd.constant(), scale, in, gates == null ? DType.F32 : gates, out,
+                state != null, finalState);
         return new RecurrenceBinding(spec, roles, state, List.copyOf(lead));
     }
 

@@ -54,8 +54,8 @@ public final class RecurrenceKernels {
         p.add(KernelParam.buffer("q", s.inputs(), null, false));
         p.add(KernelParam.buffer("k", s.inputs(), null, false));
         p.add(KernelParam.buffer("v", s.inputs(), null, false));
-        if (s.gate() != Gate.NONE) p.add(KernelParam.buffer("g", s.inputs(), null, false));
-        if (s.delta()) p.add(KernelParam.buffer("beta", s.inputs(), null, false));
+        if (s.gate() != Gate.NONE) p.add(KernelParam.buffer("g", s.gates(), null, false));
+        if (s.delta()) p.add(KernelParam.buffer("beta", s.gates(), null, false));
         if (s.initialState()) p.add(KernelParam.buffer("s0", DType.F32, null, false));
         p.add(KernelParam.buffer("o", s.output(), null, true));
         if (s.finalState()) p.add(KernelParam.buffer("s1", DType.F32, null, true));
@@ -69,7 +69,9 @@ public final class RecurrenceKernels {
         return "KERNEL " + name + "(" + String.join(", ", params.stream().map(KernelParam::declaration).toList()) + ")";
     }
 
-    private static String ld(RecurrenceSpec s, String buf, String off) { return CTypes.load(s.inputs(), buf, off); }
+    private static String ld(RecurrenceSpec s, String buf, String off) {
+        return CTypes.load(buf.equals("g") || buf.equals("beta") ? s.gates() : s.inputs(), buf, off);
+    }
 
     /** The sequential kernel; {@code threads} is B·H·V (launch it over that count). */
     public static KernelSource sequential(String name, RecurrenceSpec s, Dim threads) {

@@ -14,12 +14,13 @@ import org.linlang.compiler.types.DType;
  * @param k            the key size
  * @param v            the value size
  * @param scale        the query's scale
- * @param inputs       the element type of q, k, v, g and beta in memory (f32 or bf16)
+ * @param inputs       the element type of q, k and v in memory (f32 or bf16)
+ * @param gates        the element type of g and beta in memory (f32 or bf16)
  * @param output       the element type of the output
  * @param initialState whether an initial state is read
  * @param finalState   whether the final state is written
  */
-public record RecurrenceSpec(boolean delta, Gate gate, int k, int v, double scale, DType inputs, DType output,
+public record RecurrenceSpec(boolean delta, Gate gate, int k, int v, double scale, DType inputs, DType gates, DType output,
                              boolean initialState, boolean finalState) {
     /** The gate of the transition. */
     public enum Gate { NONE, HEAD, CHANNEL }

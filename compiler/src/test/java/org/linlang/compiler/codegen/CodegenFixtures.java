@@ -58,7 +58,7 @@ final class CodegenFixtures {
         return ops.decls().stream().map(d -> d.name().name()).toList();
     }
 
-    /** The plans: tiny_hybrid forward and step, every std op forward and step. */
+    /** The plans: tiny_hybrid forward and step, every std op forward and step, two plans with bf16 inputs. */
     static Map<String, KernelPlan> plans() {
         var out = new LinkedHashMap<String, KernelPlan>();
         Program th = tinyHybrid();
@@ -69,6 +69,13 @@ final class CodegenFixtures {
             out.put(n + ".forward", KernelPlan.of(KernelGraph.build(ops, n, DIMS).graph()));
             out.put(n + ".step", KernelPlan.of(KernelGraph.build(ops, n + ".step", DIMS).graph()));
         }
+        Program bf16 = check("bf16.lin", """
+                import std.ops.*
+                fn norm_bf16(x: bf16[B, T, D], w: [D]) -> [B, T, D] = rmsnorm(x, w)
+                fn gdr_bf16(q: bf16[B, T, H, K], k: bf16[B, T, H, K], v: bf16[B, T, H, V], g: [B, T, H], beta: [B, T, H]) -> [B, T, H, V] =
+                    gated_delta_rule(q, k, v, g, beta)
+                """, root());
+        for (String n : List.of("norm_bf16", "gdr_bf16")) out.put(n, KernelPlan.of(KernelGraph.build(bf16, n, DIMS).graph()));
         return out;
     }
 
@@ -79,8 +86,8 @@ final class CodegenFixtures {
             for (RecurrenceSpec.Gate g : RecurrenceSpec.Gate.values()) {
                 if (delta && g == RecurrenceSpec.Gate.CHANNEL) continue;
                 for (DType t : List.of(DType.F32, DType.BF16)) {
-                    out.add(new RecurrenceSpec(delta, g, 24, 20, 0.2, t, t, true, true));
-                    out.add(new RecurrenceSpec(delta, g, 128, 128, Math.pow(128, -0.5), t, t, false, false));
+                    out.add(new RecurrenceSpec(delta, g, 24, 20, 0.2, t, DType.F32, t, true, true));
+                    out.add(new RecurrenceSpec(delta, g, 128, 128, Math.pow(128, -0.5), t, t, t, false, false));
                 }
             }
         }

@@ -86,7 +86,7 @@ class RecurrenceKernelsOpenClTest {
         }
         double scale = Math.pow(K, -0.5);
         double[][] ref = Reference.recurrence(delta, gate == Gate.CHANNEL, B, T, H, K, V, scale, q, k, v, g, beta, s0);
-        var spec = new RecurrenceSpec(delta, gate, K, V, scale, dt, DType.F32, true, true);
+        var spec = new RecurrenceSpec(delta, gate, K, V, scale, dt, dt, DType.F32, true, true);
         for (boolean chunked : new boolean[] {false, true}) {
             KernelSource ks = chunked ? RecurrenceKernels.chunked("rec", spec, Dim.of((long) B * H))
                     : RecurrenceKernels.sequential("rec", spec, Dim.of((long) B * H * V));

@@ -226,4 +226,53 @@ class StdOpsOpenClTest {
             }
         }
     }
+
+    /** Plans with bf16 inputs (gates stay f32, as the language requires): bf16 loads in the generated kernels. */
+    @Test
+    void bf16Plans() {
+        Path root = Files.isDirectory(Path.of("../stdlib")) ? Path.of("..") : Path.of(".");
+        String text = """
+                import std.ops.*
+                fn norm_bf16(x: bf16[B, T, D], w: [D]) -> [B, T, D] = rmsnorm(x, w)
+                fn gdr_bf16(q: bf16[B, T, H, K], k: bf16[B, T, H, K], v: bf16[B, T, H, V], g: [B, T, H], beta: [B, T, H]) -> [B, T, H, V] =
+                    gated_delta_rule(q, k, v, g, beta)
+                """;
+        CheckResult r = Frontend.check(new Source("bf16.lin", text), root.toAbsolutePath().normalize());
+        assertTrue(r.ok(), r.diagnostics().toString());
+        int T = 70, D = 48, H = 3, K = 32, V = 40;
+        var rnd = new Random(21);
+        KernelPlan p = KernelPlan.of(KernelGraph.build(r.program(), "norm_bf16", DIMS).graph());
+        var in = inputs(p, T, Map.of(), rnd);
+        float[] x = Reference.bf16(f(in.get("x"))), w = f(in.get("w"));
+        in.put("x", Creation.of(x, in.get("x").shape()).to(org.linlang.runtime.tensor.DType.BF16));
+        double[] ref = new double[x.length];
+        for (int row = 0; row < x.length / D; row++) {
+            double s = 0;
+            for (int i = 0; i < D; i++) s += (double) x[row * D + i] * x[row * D + i];
+            for (int i = 0; i < D; i++) ref[row * D + i] = x[row * D + i] / Math.sqrt(s / D + 1e-6) * w[i];
+        }
+        close("rmsnorm, bf16 x", ref, run(p, in));
+
+        p = KernelPlan.of(KernelGraph.build(r.program(), "gdr_bf16", DIMS).graph());
+        in = inputs(p, T, Map.of(), rnd);
+        float[] q = Reference.bf16(f(in.get("q"))), k = f(in.get("k")), v = Reference.bf16(f(in.get("v")));
+        RecurrenceKernelsOpenClTest.normalizeRows(k, K);
+        k = Reference.bf16(k);
+        float[] g = f(in.get("g")), beta = f(in.get("beta"));
+        for (int i = 0; i < g.length; i++) {
+            g[i] = -Math.abs(g[i]) * 0.5f;
+            beta[i] = (float) (1 / (1 + Math.exp(-beta[i])));
+        }
+        for (String n : List.of("q", "k", "v")) {
+            float[] data = n.equals("q") ? q : n.equals("k") ? k : v;
+            in.put(n, Creation.of(data, in.get(n).shape()).to(org.linlang.runtime.tensor.DType.BF16));
+        }
+        in.put("g", Creation.of(g, in.get("g").shape()));
+        in.put("beta", Creation.of(beta, in.get("beta").shape()));
+        double[][] ref2 = Reference.recurrence(true, false, B, T, H, K, V, Math.pow(K, -0.5), q, k, v, g, beta, null);
+        float[] got = run(p, in);
+        // the output is bf16 (the type of q): compare with the reference rounded the same way
+        double e = Reference.relRms(ref2[0], got);
+        assertTrue(e <= 8e-3, "gated_delta_rule, bf16 q k v: relative RMS error " + e);
+    }
 }

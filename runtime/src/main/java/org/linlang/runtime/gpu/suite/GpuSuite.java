@@ -300,7 +300,7 @@ public final class GpuSuite {
         for (Op3 op : List.of(new Op3("gated_delta_rule", true, RecurrenceSpec.Gate.HEAD), new Op3("gla", false, RecurrenceSpec.Gate.CHANNEL),
                 new Op3("simple_gla", false, RecurrenceSpec.Gate.HEAD))) {
             try {
-                var spec = new RecurrenceSpec(op.delta, op.gate, K, V, Math.pow(K, -0.5), DType.BF16, DType.BF16, false, false);
+                var spec = new RecurrenceSpec(op.delta, op.gate, K, V, Math.pow(K, -0.5), DType.BF16, DType.F32, DType.BF16, false, false);
                 KernelSource chunked = RecurrenceKernels.chunked("chunked", spec, Dim.of((long) B * H));
                 KernelSource seq = RecurrenceKernels.sequential("sequential", spec, Dim.of((long) B * H * V));
                 var bufs = new Buffers(cuda, new Random(2));
@@ -341,7 +341,7 @@ public final class GpuSuite {
         for (Op3 op : List.of(new Op3("gated_delta_rule", true, RecurrenceSpec.Gate.HEAD), new Op3("gla", false, RecurrenceSpec.Gate.CHANNEL))) {
             for (DType dt : List.of(DType.F32, DType.BF16)) {
                 try {
-                    var spec = new RecurrenceSpec(op.delta, op.gate, K, V, Math.pow(K, -0.5), dt, dt, true, true);
+                    var spec = new RecurrenceSpec(op.delta, op.gate, K, V, Math.pow(K, -0.5), dt, DType.F32, dt, true, true);
                     KernelSource seq = RecurrenceKernels.sequential("step", spec, Dim.of((long) B * H * V));
                     var bufs = new Buffers(cuda, new Random(3));
                     long rows = (long) B * H;
@@ -350,8 +350,8 @@ public final class GpuSuite {
                     ptr.put("q", bufs.zeros(rows * K * es));
                     ptr.put("k", bufs.zeros(rows * K * es));
                     ptr.put("v", bufs.zeros(rows * V * es));
-                    ptr.put("g", bufs.zeros(rows * (op.gate == RecurrenceSpec.Gate.CHANNEL ? K : 1) * es));
-                    if (op.delta) ptr.put("beta", bufs.zeros(rows * es));
+                    ptr.put("g", bufs.zeros(rows * (op.gate == RecurrenceSpec.Gate.CHANNEL ? K : 1) * 4));
+                    if (op.delta) ptr.put("beta", bufs.zeros(rows * 4));
                     long state = bufs.zeros(rows * K * V * 4);
                     ptr.put("s0", state);
                     ptr.put("s1", state);
@@ -452,15 +452,16 @@ public final class GpuSuite {
             return put(m);
         }
 
+        /** f32 log-decays in [-0.1, 0): gates stay f32 in Lin's recurrences. */
         long gate(long n) {
-            MemorySegment m = Arena.ofAuto().allocate(2 * n, 8);
-            for (long i = 0; i < n; i++) m.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) bits((float) (-0.1 * r.nextDouble())));
+            MemorySegment m = Arena.ofAuto().allocate(4 * n, 8);
+            for (long i = 0; i < n; i++) m.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (-0.1 * r.nextDouble()));
             return put(m);
         }
 
         long beta(long n) {
-            MemorySegment m = Arena.ofAuto().allocate(2 * n, 8);
-            for (long i = 0; i < n; i++) m.setAtIndex(ValueLayout.JAVA_SHORT, i, (short) bits((float) r.nextDouble()));
+            MemorySegment m = Arena.ofAuto().allocate(4 * n, 8);
+            for (long i = 0; i < n; i++) m.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) r.nextDouble());
             return put(m);
         }
 

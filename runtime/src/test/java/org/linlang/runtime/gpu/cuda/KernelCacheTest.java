@@ -36,7 +36,7 @@ class KernelCacheTest {
             }
         };
         var cache = new KernelCache(dir, counting);
-        var spec = new RecurrenceSpec(true, RecurrenceSpec.Gate.HEAD, 32, 32, 0.25, DType.BF16, DType.BF16, false, false);
+        var spec = new RecurrenceSpec(true, RecurrenceSpec.Gate.HEAD, 32, 32, 0.25, DType.BF16, DType.F32, DType.BF16, false, false);
         String unit = RecurrenceKernels.sequential("k", spec, null).unit(Prelude.Target.CUDA);
         byte[] first = cache.cubin(unit, "sm_90");
         assertTrue(first.length > 0);
