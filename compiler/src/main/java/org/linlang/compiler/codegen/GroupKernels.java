@@ -132,6 +132,9 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
         var boundBuffers = new LinkedHashMap<String, Node>();
         for (var e : bind.roles().entrySet()) {
             Node x = e.getValue();
+            Node root = x;
+            while (!buffers.contains(root) && root.op() == Op.RESHAPE) root = root.input(0);
+            if (buffers.contains(root)) x = root; // a reshaped buffer is read in place
             if (!buffers.contains(x)) {
                 if (!temps.contains(x)) {
                     steps.add(new Step.Launch(ElementwiseKernel.build(base + "_" + e.getKey(), List.of(x), buffers, "prologue of " + base)));
