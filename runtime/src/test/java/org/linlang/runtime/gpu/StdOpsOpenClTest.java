@@ -275,4 +275,59 @@ class StdOpsOpenClTest {
         double e = Reference.relRms(ref2[0], got);
         assertTrue(e <= 8e-3, "gated_delta_rule, bf16 q k v: relative RMS error " + e);
     }
+
+    /** Each recurrence's step plan (the sequential kernel, state in and out) run for several tokens, the state fed back, against float64. */
+    @Test
+    void decodeStepsThroughTheStepPlans() {
+        int H = 3, K = 32, V = 40, steps = 6;
+        for (String op : List.of("linear_attn", "simple_gla", "gla", "delta_rule", "gated_delta_rule")) {
+            var r = new Random(op.hashCode());
+            KernelPlan p = plan(op + ".step", DIMS);
+            boolean delta = op.contains("delta");
+            String gate = op.equals("gla") ? "gk" : op.equals("simple_gla") || op.equals("gated_delta_rule") ? "g" : null;
+            int n = B * steps * H;
+            float[] q = Reference.normal(r, n * K, 1), k = Reference.normal(r, n * K, 1), v = Reference.normal(r, n * V, 1);
+            if (delta) RecurrenceKernelsOpenClTest.normalizeRows(k, K);
+            float[] g = null, beta = null;
+            if (gate != null) {
+                g = new float[n * (gate.equals("gk") ? K : 1)];
+                for (int i = 0; i < g.length; i++) g[i] = (float) (-0.5 * r.nextDouble());
+            }
+            if (delta) {
+                beta = new float[n];
+                for (int i = 0; i < n; i++) beta[i] = (float) r.nextDouble();
+            }
+            float[] s0 = Reference.normal(r, B * H * K * V, 0.5);
+            double[][] ref = Reference.recurrence(delta, gate != null && gate.equals("gk"), B, steps, H, K, V, Math.pow(K, -0.5), q, k, v, g, beta, s0);
+            float[] state = s0.clone();
+            float[] out = new float[B * steps * H * V];
+            try (var runner = new OpenClPlanRunner(dev, p)) {
+                for (int t = 0; t < steps; t++) {
+                    var in = new java.util.LinkedHashMap<String, Tensor>();
+                    in.put("q", Creation.of(slice(q, B, steps, H * K, t), B, 1, H, K));
+                    in.put("k", Creation.of(slice(k, B, steps, H * K, t), B, 1, H, K));
+                    in.put("v", Creation.of(slice(v, B, steps, H * V, t), B, 1, H, V));
+                    if (gate != null) {
+                        int per = gate.equals("gk") ? H * K : H;
+                        in.put(gate, gate.equals("gk") ? Creation.of(slice(g, B, steps, per, t), B, 1, H, K) : Creation.of(slice(g, B, steps, per, t), B, 1, H));
+                    }
+                    if (delta) in.put("beta", Creation.of(slice(beta, B, steps, H, t), B, 1, H));
+                    in.put("S", Creation.of(state, B, H, K, V));
+                    Map<String, Tensor> res = runner.run(in);
+                    float[] o = res.get("out").toFloatArray();
+                    for (int b = 0; b < B; b++) System.arraycopy(o, b * H * V, out, (b * steps + t) * H * V, H * V);
+                    state = res.get("S").toFloatArray();
+                }
+            }
+            close(op + ".step x" + steps + " outputs", ref[0], out);
+            close(op + ".step x" + steps + " final state", ref[1], state);
+        }
+    }
+
+    /** Token t of a [B, T, width] array, as [B, width]. */
+    private static float[] slice(float[] a, int b, int steps, int width, int t) {
+        float[] out = new float[b * width];
+        for (int i = 0; i < b; i++) System.arraycopy(a, (i * steps + t) * width, out, i * width, width);
+        return out;
+    }
 }
