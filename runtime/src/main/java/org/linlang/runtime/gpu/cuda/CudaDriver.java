@@ -24,6 +24,10 @@ public final class CudaDriver {
             cuLaunchKernel, cuCtxSynchronize, cuGetErrorString, cuMemsetD8;
     private final int major, minor;
     private final String name;
+    private MethodHandle cuCtxSetCurrent;
+    private MemorySegment context;
+    /** The primary context is made current once per thread that uses the driver. */
+    private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
 
     private static volatile CudaDriver instance;
     private static volatile String unavailable;
@@ -51,7 +55,10 @@ public final class CudaDriver {
             name = nm.getString(0);
             MemorySegment ctx = a.allocate(ADDRESS);
             check((int) NativeLibraries.bind(lib, "cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)).invokeExact(ctx, d), "cuDevicePrimaryCtxRetain");
-            check((int) NativeLibraries.bind(lib, "cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS)).invokeExact(ctx.get(ADDRESS, 0)), "cuCtxSetCurrent");
+            cuCtxSetCurrent = NativeLibraries.bind(lib, "cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            context = ctx.get(ADDRESS, 0);
+            check((int) cuCtxSetCurrent.invokeExact(context), "cuCtxSetCurrent");
+            current.set(true);
         }
         cuModuleLoadData = NativeLibraries.bind(lib, "cuModuleLoadData", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         cuModuleGetFunction = NativeLibraries.bind(lib, "cuModuleGetFunction", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
@@ -120,6 +127,7 @@ public final class CudaDriver {
 
     /** A module from a cubin image; returns the CUmodule. */
     public MemorySegment loadModule(byte[] cubin) {
+        makeCurrent();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment image = a.allocate(cubin.length + 1L);
             image.copyFrom(MemorySegment.ofArray(cubin));
@@ -146,6 +154,7 @@ public final class CudaDriver {
     }
 
     public long alloc(long bytes) {
+        makeCurrent();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(JAVA_LONG);
             check((int) cuMemAlloc.invokeExact(p, Math.max(bytes, 4L)), "cuMemAlloc of " + bytes + " bytes");
@@ -185,6 +194,7 @@ public final class CudaDriver {
 
     /** Launches on the default stream; {@code args} are device pointers and sizes, each passed as 8 bytes. */
     public void launch(MemorySegment function, long blocks, int threadsPerBlock, long[] args) {
+        makeCurrent();
         if (blocks > Integer.MAX_VALUE) throw new IllegalArgumentException("a grid of " + blocks + " blocks is too large");
         try (Arena a = Arena.ofConfined()) {
             MemorySegment values = a.allocate(JAVA_LONG, Math.max(1, args.length));
@@ -206,7 +216,18 @@ public final class CudaDriver {
 
     private interface Call { int run() throws Throwable; }
 
+    private void makeCurrent() {
+        if (current.get()) return;
+        call0(() -> (int) cuCtxSetCurrent.invokeExact(context), "cuCtxSetCurrent");
+        current.set(true);
+    }
+
     private void call(Call c, String what) {
+        makeCurrent();
+        call0(c, what);
+    }
+
+    private void call0(Call c, String what) {
         int r;
         try {
             r = c.run();
