@@ -490,11 +490,4 @@ final class Emitter {
         scopes.pop();
         indent--;
     }
-
-    /** Nodes in buffers, by identity (a convenience for callers). */
-    static Set<Node> identitySet(List<Node> nodes) {
-        Set<Node> s = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        s.addAll(nodes);
-        return s;
-    }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.linlang.compiler.ir.Grouping.Group;
-import org.linlang.compiler.ir.Grouping.Kind;
 import org.linlang.compiler.ir.Node;
 import org.linlang.compiler.ir.Op;
 import org.linlang.compiler.ir.OpRules;
