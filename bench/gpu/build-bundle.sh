@@ -34,3 +34,8 @@ tmp=$(mktemp -d)
 tar -C "$tmp" -cJf "$out/jre.tar.xz" jre
 rm -rf "$tmp"
 du -sh "$out" "$out"/jre.tar.xz "$out"/lib
+# Check the bundle without a GPU: plans, kernel sources and references on the jlinked runtime.
+dry=$(mktemp -d)
+LIN_GPU_SUITE_JAVA_OPTS=-Dlin.gpuSuite.dryRun=true bench/gpu/run.sh "$dry" > "$dry/dry.log" 2>&1 || { cat "$dry/dry.log"; echo "build-bundle: the dry run failed"; exit 1; }
+tail -1 "$dry/suite.log"
+rm -rf "$dry"

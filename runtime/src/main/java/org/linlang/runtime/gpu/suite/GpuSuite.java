@@ -70,6 +70,7 @@ public final class GpuSuite {
     }
 
     private int run(Path out, Path models) throws IOException {
+        if (Boolean.getBoolean("lin.gpuSuite.dryRun")) return dryRun(models);
         CudaDriver cuda;
         try {
             cuda = CudaDriver.open();
@@ -98,6 +99,33 @@ public final class GpuSuite {
         if (!ok) failed = true;
         table.add("| " + check + " | " + (ok ? "ok" : "FAIL") + " | " + figure + " |");
         log.println((ok ? "ok    " : "FAIL  ") + check + "  " + figure);
+    }
+
+    /**
+     * Everything but the device (-Dlin.gpuSuite.dryRun=true): plans, kernel sources, inputs and
+     * references, so that a bundle missing a class fails here, before a GPU machine is spent on it.
+     */
+    private int dryRun(Path models) throws IOException {
+        CheckResult r = Frontend.check(new Source("suite.lin", "import std.ops.*\n"));
+        if (!r.ok()) throw new IllegalStateException(r.diagnostics().toString());
+        var rnd = new Random(1);
+        int kernels = 0;
+        for (String op : List.of("l2norm", "rmsnorm", "gated_rmsnorm", "swiglu", "short_conv", "rope", "softmax_attn", "linear_attn",
+                "simple_gla", "gla", "delta_rule", "gated_delta_rule")) {
+            KernelPlan plan = KernelPlan.of(KernelGraph.build(r.program(), op, DIMS).graph());
+            kernels += plan.kernels(Prelude.Target.CUDA).size();
+            double[] ref = reference(op, inputs(plan, 2, 70, rnd, op), 70);
+            log.println("dry run: " + op + " plan and reference (" + ref.length + " values)");
+        }
+        if (models != null) {
+            CheckResult checked = Frontend.check(models.resolve("tiny_hybrid.lin"));
+            KernelPlan plan = KernelPlan.of(KernelGraph.build(checked.program(), "TinyHybrid", Map.of("vocab", 64L, "d", 32L, "layers", 4L, "heads", 2L)).graph());
+            var w = org.linlang.runtime.tensor.SafeTensors.read(models.resolve("tiny_hybrid.weights.safetensors")).tensors();
+            log.println("dry run: tiny_hybrid plan (" + plan.kernels(Prelude.Target.CUDA).size() + " kernels), " + w.size() + " weights");
+        }
+        var spec = new RecurrenceSpec(true, RecurrenceSpec.Gate.HEAD, 128, 128, 0.1, DType.BF16, DType.F32, DType.BF16, false, false);
+        log.println("dry run: " + RecurrenceKernels.chunked("c", spec, Dim.of(64)).role() + ", " + kernels + " std op kernels: ok");
+        return 0;
     }
 
     // ---- 1. every std op, cuda against cpu / float64 ----------------------------------------------
