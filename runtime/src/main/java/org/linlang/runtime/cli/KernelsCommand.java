@@ -42,6 +42,14 @@ final class KernelsCommand implements Callable<Integer> {
     @Option(names = "--dot", paramLabel = "FILE.dot", description = "Also write the kernel graph as a Graphviz graph.")
     Path dot;
 
+    @Option(names = "--engine", paramLabel = "ENGINE",
+            description = "cuda or opencl: also generate the device kernels, print the device plan and write each kernel's source to --source-dir.")
+    String engine;
+
+    @Option(names = "--source-dir", paramLabel = "DIR", defaultValue = "lin-kernels",
+            description = "Where --engine writes one file per kernel (default: ${DEFAULT-VALUE}).")
+    Path sourceDir;
+
     @Parameters(paramLabel = "FILE", description = "A .lin file.")
     Path file;
 
@@ -70,6 +78,10 @@ final class KernelsCommand implements Callable<Integer> {
             return LinCli.EXIT_ERRORS;
         }
         io.out().print(ir ? graph.printIr() : graph.print());
+        if (engine != null) {
+            Integer status = DeviceKernels.write(io, graph, engine, sourceDir);
+            if (status != null) return status;
+        }
         if (dot != null) {
             Files.writeString(dot, graph.dot());
             io.out().println("wrote " + dot);

@@ -59,7 +59,7 @@ final class OpCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--engine", defaultValue = "interp", paramLabel = "ENGINE",
-            description = "interp (the Truffle interpreter), cpu, cuda or auto; default: ${DEFAULT-VALUE}.")
+            description = "interp (the Truffle interpreter), cpu, cuda, opencl or auto; default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Option(names = "--bench", defaultValue = "0", paramLabel = "N", description = "Run N more times and print the median milliseconds.")
@@ -98,12 +98,23 @@ final class OpCommand implements Callable<Integer> {
 
     private int run() throws Refused {
         boolean cpu = false;
+        String gpu = null; // opencl or cuda
         switch (engine.toLowerCase(Locale.ROOT)) {
             case "interp" -> { }
-            case "auto" -> io.err().println("lin op: engine auto runs on interp (the cpu and cuda engines are not built yet)");
+            case "auto" -> {
+                String noGpu = org.linlang.runtime.gpu.cuda.CudaDriver.whyUnavailable();
+                if (noGpu == null) gpu = "cuda";
+                else {
+                    io.err().println("lin op: engine auto chooses cpu (for a function: interp), as cuda cannot run: " + noGpu);
+                    cpu = true;
+                }
+            }
             case "cpu" -> cpu = true;
-            case "cuda" -> throw new Refused(LinCli.EXIT_USAGE, "engine '" + engine + "' is not built yet; use --engine interp");
-            default -> throw new Refused(LinCli.EXIT_USAGE, "unknown engine '" + engine + "'; choose interp, cpu, cuda or auto");
+            case "cuda", "opencl" -> gpu = engine.toLowerCase(Locale.ROOT);
+            default -> throw new Refused(LinCli.EXIT_USAGE, "unknown engine '" + engine + "'; choose interp, cpu, cuda, opencl or auto");
+        }
+        if ("cuda".equals(gpu) && org.linlang.runtime.gpu.cuda.CudaDriver.whyUnavailable() != null) {
+            throw new Refused(LinCli.EXIT_ERRORS, "engine cuda cannot run: " + org.linlang.runtime.gpu.cuda.CudaDriver.whyUnavailable());
         }
         if (bench < 0) throw new Refused(LinCli.EXIT_USAGE, "--bench needs a count >= 0");
         int dot = name.lastIndexOf('.');
@@ -115,6 +126,7 @@ final class OpCommand implements Callable<Integer> {
         Decl decl = find(modulePath, defName);
         List<Param> params = decl.params();
         boolean recurrence = decl instanceof Decl.Recurrence;
+        if (cpu && !recurrence && engine.equalsIgnoreCase("auto")) cpu = false;
         if (cpu && !recurrence) {
             throw new Refused(LinCli.EXIT_USAGE, "the cpu engine runs recurrences so far, and " + name + " is a function; use --engine interp");
         }
@@ -177,6 +189,7 @@ final class OpCommand implements Callable<Integer> {
             throw new Refused(LinCli.EXIT_ERRORS, inputs + " has tensor '" + available.iterator().next() + "', which is no parameter of " + name);
         }
         if (cpu) return CpuOp.run(this, (Decl.Recurrence) decl, checked, call, wantFinal);
+        if (gpu != null) return GpuOp.run(this, gpu, decl, checked, call, wantFinal);
         List<String> argTexts = new ArrayList<>();
         call.forEach((k, v) -> argTexts.add(k + " = " + v));
         String program = "import " + modulePath + ".{" + defName + " as __op}\n"

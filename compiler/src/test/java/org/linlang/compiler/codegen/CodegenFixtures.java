@@ -1,0 +1,122 @@
+package org.linlang.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.linlang.compiler.CheckResult;
+import org.linlang.compiler.Frontend;
+import org.linlang.compiler.ast.Decl;
+import org.linlang.compiler.ast.Module;
+import org.linlang.compiler.diag.DiagnosticPrinter;
+import org.linlang.compiler.ir.KernelGraph;
+import org.linlang.compiler.source.Source;
+import org.linlang.compiler.types.DType;
+import org.linlang.compiler.types.Program;
+
+/** The plans and kernel specs every code generation test covers: tiny_hybrid, every std op, every recurrence family. */
+final class CodegenFixtures {
+    private CodegenFixtures() {}
+
+    /** Sizes for the dimensions std.ops leaves open (as in KernelCountTest). */
+    static final Map<String, Long> DIMS = Map.of("D", 64L, "K", 32L, "V", 64L, "H", 4L, "C", 128L, "W", 4L, "R", 16L);
+
+    static Path root() {
+        for (Path p : List.of(Path.of("examples"), Path.of("../examples"))) {
+            if (Files.isDirectory(p)) return p.toAbsolutePath().normalize().getParent();
+        }
+        throw new IllegalStateException("cannot find examples/ from " + Path.of("").toAbsolutePath());
+    }
+
+    static Program check(String name, String text, Path base) {
+        CheckResult r = Frontend.check(new Source(name, text), base);
+        assertTrue(r.ok(), name + ":\n" + DiagnosticPrinter.render(r.diagnostics()));
+        return r.program();
+    }
+
+    static Program tinyHybrid() {
+        try {
+            Path f = root().resolve("examples/tiny_hybrid.lin");
+            return check("tiny_hybrid.lin", Files.readString(f, StandardCharsets.UTF_8), f.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Program stdOps() { return check("ops_test.lin", "import std.ops.*\n", root()); }
+
+    /** Every definition of std.ops by name. */
+    static List<String> stdOpNames(Program p) {
+        Module ops = p.modules().stream().filter(m -> m.source().path().equals("std/ops.lin")).findFirst().orElseThrow();
+        return ops.decls().stream().map(d -> d.name().name()).toList();
+    }
+
+    /** The plans: tiny_hybrid forward and step, every std op forward and step, two plans with bf16 inputs. */
+    static Map<String, KernelPlan> plans() {
+        var out = new LinkedHashMap<String, KernelPlan>();
+        Program th = tinyHybrid();
+        out.put("tiny_hybrid.forward", KernelPlan.of(KernelGraph.build(th, "TinyHybrid", Map.of("layers", 4L)).graph()));
+        out.put("tiny_hybrid.step", KernelPlan.of(KernelGraph.build(th, "TinyHybrid.step", Map.of("layers", 4L)).graph()));
+        Program ops = stdOps();
+        for (String n : stdOpNames(ops)) {
+            out.put(n + ".forward", KernelPlan.of(KernelGraph.build(ops, n, DIMS).graph()));
+            out.put(n + ".step", KernelPlan.of(KernelGraph.build(ops, n + ".step", DIMS).graph()));
+        }
+        Program bf16 = check("bf16.lin", """
+                import std.ops.*
+                fn norm_bf16(x: bf16[B, T, D], w: [D]) -> [B, T, D] = rmsnorm(x, w)
+                fn gdr_bf16(q: bf16[B, T, H, K], k: bf16[B, T, H, K], v: bf16[B, T, H, V], g: [B, T, H], beta: [B, T, H]) -> [B, T, H, V] =
+                    gated_delta_rule(q, k, v, g, beta)
+                """, root());
+        for (String n : List.of("norm_bf16", "gdr_bf16")) out.put(n, KernelPlan.of(KernelGraph.build(bf16, n, DIMS).graph()));
+        return out;
+    }
+
+    /** Every recurrence family × gate × input type × state use, at awkward sizes. */
+    static List<RecurrenceSpec> specs() {
+        var out = new ArrayList<RecurrenceSpec>();
+        for (boolean delta : new boolean[] {false, true}) {
+            for (RecurrenceSpec.Gate g : RecurrenceSpec.Gate.values()) {
+                if (delta && g == RecurrenceSpec.Gate.CHANNEL) continue;
+                for (DType t : List.of(DType.F32, DType.BF16)) {
+                    out.add(new RecurrenceSpec(delta, g, 24, 20, 0.2, t, DType.F32, t, true, true));
+                    out.add(new RecurrenceSpec(delta, g, 128, 128, Math.pow(128, -0.5), t, t, t, false, false));
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<KernelSource> specKernels() {
+        var out = new ArrayList<KernelSource>();
+        int i = 0;
+        for (RecurrenceSpec s : specs()) {
+            out.add(RecurrenceKernels.sequential("seq_" + s.tag() + "_" + i, s, null));
+            out.add(RecurrenceKernels.chunked("chunked_" + s.tag() + "_" + i, s, null));
+            i++;
+        }
+        for (DType t : List.of(DType.F32, DType.BF16)) {
+            var a = new AttentionKernels(8, 2, 64, 64, 0, 0.125, t);
+            var w = new AttentionKernels(4, 1, 128, 128, 16, Math.pow(128, -0.5), t);
+            out.add(a.prefill("attn_prefill_" + t.lin(), null));
+            out.add(w.prefill("attn_prefill_window_" + t.lin(), null));
+            out.add(a.decodePartial("attn_decode_" + t.lin(), 4, null));
+            out.add(a.decodeCombine("attn_combine_" + t.lin(), 4, null));
+        }
+        for (DType t : List.of(DType.F32, DType.BF16)) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) out.add(GemmKernel.of("gemm_" + t.lin() + "_" + ta + "_" + tb, t, t, t, ta, tb));
+            }
+        }
+        return out;
+    }
+
+    static boolean isRecurrence(Decl d) { return d instanceof Decl.Recurrence; }
+}

@@ -1,0 +1,102 @@
+package org.linlang.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.linlang.compiler.types.DType;
+
+/**
+ * Launch-configuration limits: the chunk length shrinks until a recurrence kernel's local arrays
+ * fit the static shared memory, configurations past the limits are refused with a reason, and
+ * (with nvcc) ptxas confirms the shared memory each K = V = 128 kernel declares and that it stays
+ * within 255 registers for sm_90. Spills are printed, not asserted: the sequential delta kernel at
+ * K = 128 spills a few hundred bytes (a state column of 128 f32 plus the key).
+ */
+class LaunchLimitsTest {
+    @Test
+    void chunkLengthFitsSharedMemory() {
+        assertEquals(64, RecurrenceKernels.chunk(spec(true, RecurrenceSpec.Gate.HEAD, 256)));
+        assertEquals(64, RecurrenceKernels.chunk(spec(false, RecurrenceSpec.Gate.HEAD, 128)));
+        assertEquals(32, RecurrenceKernels.chunk(spec(false, RecurrenceSpec.Gate.CHANNEL, 128)));
+        assertEquals(32, RecurrenceKernels.chunk(spec(false, RecurrenceSpec.Gate.CHANNEL, 256)));
+        for (RecurrenceSpec s : CodegenFixtures.specs()) {
+            KernelSource k = RecurrenceKernels.chunked("k", s, null);
+            assertTrue(k.launch().sharedBytes() <= LaunchConfig.MAX_STATIC_SHARED, s.tag() + ": " + k.launch().sharedBytes());
+        }
+    }
+
+    @Test
+    void configurationsPastTheLimitsAreRefused() {
+        var big = assertThrows(CodegenException.class, () -> new LaunchConfig(null, 128, 64 * 1024));
+        assertTrue(big.getMessage().contains("65536 bytes of shared memory"), big.getMessage());
+        var wide = assertThrows(CodegenException.class, () -> new LaunchConfig(null, 2048, 0));
+        assertTrue(wide.getMessage().contains("2048 threads"), wide.getMessage());
+        var k = assertThrows(CodegenException.class, () -> spec(false, RecurrenceSpec.Gate.NONE, 300));
+        assertTrue(k.getMessage().contains("K=300 is over 256"), k.getMessage());
+        var kda = assertThrows(CodegenException.class, () -> spec(true, RecurrenceSpec.Gate.CHANNEL, 64));
+        assertTrue(kda.getMessage().contains("KDA"), kda.getMessage());
+    }
+
+    private static final Pattern ENTRY = Pattern.compile("Compiling entry function '(\\w+)'");
+    private static final Pattern USED = Pattern.compile("Used (\\d+) registers.*?(?:, (\\d+) bytes smem)?$");
+    private static final Pattern SPILL = Pattern.compile("(\\d+) bytes spill stores");
+
+    @Test
+    void ptxasAgreesAtK128(@TempDir Path dir) throws Exception {
+        String nvcc = Nvcc.find();
+        Assumptions.assumeTrue(nvcc != null, "nvcc is not installed: the register and shared-memory report is skipped");
+        var sb = new StringBuilder();
+        var expectShared = new java.util.HashMap<String, Integer>();
+        for (boolean delta : new boolean[] {false, true}) {
+            for (RecurrenceSpec.Gate g : RecurrenceSpec.Gate.values()) {
+                if (delta && g == RecurrenceSpec.Gate.CHANNEL) continue;
+                RecurrenceSpec s = new RecurrenceSpec(delta, g, 128, 128, 0.1, DType.BF16, DType.F32, DType.BF16, true, true);
+                KernelSource c = RecurrenceKernels.chunked("c_" + s.tag(), s, null);
+                sb.append(c.body()).append(RecurrenceKernels.sequential("s_" + s.tag(), s, null).body());
+                expectShared.put(c.name(), c.launch().sharedBytes());
+            }
+        }
+        Path cu = dir.resolve("k128.cu");
+        Files.writeString(cu, Prelude.unit(Prelude.Target.CUDA, sb.toString()), StandardCharsets.UTF_8);
+        Process p = new ProcessBuilder(nvcc, "-cubin", "-arch=sm_90", "-Xptxas", "-v", "-o", dir.resolve("k.cubin").toString(), cu.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        String entry = null;
+        var report = new ArrayList<String>();
+        int seen = 0;
+        for (String line : out.split("\n")) {
+            Matcher e = ENTRY.matcher(line);
+            if (e.find()) entry = e.group(1);
+            Matcher s = SPILL.matcher(line);
+            if (s.find() && entry != null) report.add(entry + " spills " + s.group(1) + " B");
+            Matcher u = USED.matcher(line.trim());
+            if (u.find() && entry != null) {
+                int regs = Integer.parseInt(u.group(1));
+                int smem = u.group(2) == null ? 0 : Integer.parseInt(u.group(2));
+                assertTrue(regs <= 255, entry + " uses " + regs + " registers");
+                if (expectShared.containsKey(entry)) assertEquals((int) expectShared.get(entry), smem, entry + ": shared memory declared vs reported");
+                seen++;
+            }
+        }
+        assertEquals(2 * expectShared.size(), seen, out);
+        System.out.println("ptxas sm_90, K=V=128: " + String.join("; ", report));
+    }
+
+    private static RecurrenceSpec spec(boolean delta, RecurrenceSpec.Gate g, int k) {
+        return new RecurrenceSpec(delta, g, k, k, 0.1, DType.F32, DType.F32, DType.F32, false, false);
+    }
+
+}

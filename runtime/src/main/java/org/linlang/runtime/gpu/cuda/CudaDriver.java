@@ -1,0 +1,241 @@
+package org.linlang.runtime.gpu.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+import org.linlang.runtime.gpu.GpuUnavailableException;
+
+/**
+ * The CUDA driver API, the part Lin uses, bound through FFM to {@code libcuda.so.1} (any driver
+ * version that supports the GPU: the driver API is stable): device and primary context, modules
+ * from cubin, memory, launches, synchronisation. {@link #open()} fails with a
+ * {@link GpuUnavailableException} whose message is one sentence when there is no driver or no GPU.
+ */
+public final class CudaDriver {
+    private final MethodHandle cuModuleLoadData, cuModuleGetFunction, cuMemAlloc, cuMemFree, cuMemcpyHtoD, cuMemcpyDtoH,
+            cuLaunchKernel, cuCtxSynchronize, cuGetErrorString, cuMemsetD8;
+    private final int major, minor;
+    private final String name;
+    private MethodHandle cuCtxSetCurrent;
+    private MemorySegment context;
+    /** The primary context is made current once per thread that uses the driver. */
+    private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
+
+    private static volatile CudaDriver instance;
+    private static volatile String unavailable;
+
+    private CudaDriver(SymbolLookup lib) throws Throwable {
+        MethodHandle init = NativeLibraries.bind(lib, "cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        cuGetErrorString = NativeLibraries.bind(lib, "cuGetErrorString", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        int r = (int) init.invokeExact(0);
+        if (r != 0) throw new GpuUnavailableException("the NVIDIA driver is installed but cuInit failed (" + error(r) + "): no usable GPU");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment count = a.allocate(JAVA_INT);
+            check((int) NativeLibraries.bind(lib, "cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS)).invokeExact(count), "cuDeviceGetCount");
+            if (count.get(JAVA_INT, 0) == 0) throw new GpuUnavailableException("the NVIDIA driver reports no GPU");
+            MemorySegment dev = a.allocate(JAVA_INT);
+            check((int) NativeLibraries.bind(lib, "cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)).invokeExact(dev, 0), "cuDeviceGet");
+            int d = dev.get(JAVA_INT, 0);
+            MethodHandle attr = NativeLibraries.bind(lib, "cuDeviceGetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+            MemorySegment v = a.allocate(JAVA_INT);
+            check((int) attr.invokeExact(v, 75, d), "cuDeviceGetAttribute"); // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
+            major = v.get(JAVA_INT, 0);
+            check((int) attr.invokeExact(v, 76, d), "cuDeviceGetAttribute"); // ..._MINOR
+            minor = v.get(JAVA_INT, 0);
+            MemorySegment nm = a.allocate(256);
+            check((int) NativeLibraries.bind(lib, "cuDeviceGetName", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT)).invokeExact(nm, 256, d), "cuDeviceGetName");
+            name = nm.getString(0);
+            MemorySegment ctx = a.allocate(ADDRESS);
+            check((int) NativeLibraries.bind(lib, "cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)).invokeExact(ctx, d), "cuDevicePrimaryCtxRetain");
+            cuCtxSetCurrent = NativeLibraries.bind(lib, "cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            context = ctx.get(ADDRESS, 0);
+            check((int) cuCtxSetCurrent.invokeExact(context), "cuCtxSetCurrent");
+            current.set(true);
+        }
+        cuModuleLoadData = NativeLibraries.bind(lib, "cuModuleLoadData", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        cuModuleGetFunction = NativeLibraries.bind(lib, "cuModuleGetFunction", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        cuMemAlloc = NativeLibraries.bind(lib, "cuMemAlloc_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        cuMemFree = NativeLibraries.bind(lib, "cuMemFree_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        cuMemcpyHtoD = NativeLibraries.bind(lib, "cuMemcpyHtoD_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
+        cuMemcpyDtoH = NativeLibraries.bind(lib, "cuMemcpyDtoH_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        cuMemsetD8 = NativeLibraries.bind(lib, "cuMemsetD8_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
+        cuLaunchKernel = NativeLibraries.bind(lib, "cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        cuCtxSynchronize = NativeLibraries.bind(lib, "cuCtxSynchronize", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /** The driver with the first GPU's primary context current, or a {@link GpuUnavailableException} in one sentence. */
+    public static CudaDriver open() {
+        CudaDriver d = instance;
+        if (d != null) return d;
+        synchronized (CudaDriver.class) {
+            if (instance != null) return instance;
+            if (unavailable != null) throw new GpuUnavailableException(unavailable);
+            var tried = new ArrayList<String>();
+            SymbolLookup lib = NativeLibraries.find(List.of("libcuda.so.1"), tried);
+            try {
+                if (lib == null) throw new GpuUnavailableException("no NVIDIA driver on this machine (libcuda.so.1 is not installed), so there is no GPU to run on");
+                instance = new CudaDriver(lib);
+                return instance;
+            } catch (GpuUnavailableException e) {
+                unavailable = e.getMessage();
+                throw e;
+            } catch (Throwable t) {
+                unavailable = "the NVIDIA driver could not be used: " + t.getMessage();
+                throw new GpuUnavailableException(unavailable);
+            }
+        }
+    }
+
+    /** Why there is no GPU, or null when there is one (never throws). */
+    public static String whyUnavailable() {
+        try {
+            open();
+            return null;
+        } catch (GpuUnavailableException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** {@code sm_90} for an H100. */
+    public String arch() { return "sm_" + major + minor; }
+
+    public String name() { return name; }
+
+    String error(int code) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            int r = (int) cuGetErrorString.invokeExact(code, p);
+            MemorySegment s = p.get(ADDRESS, 0);
+            return r == 0 && !s.equals(MemorySegment.NULL) ? s.reinterpret(256).getString(0) + " (" + code + ")" : "CUDA error " + code;
+        } catch (Throwable t) {
+            return "CUDA error " + code;
+        }
+    }
+
+    void check(int r, String what) {
+        if (r != 0) throw new IllegalStateException(what + " failed: " + error(r));
+    }
+
+    /** A module from a cubin image; returns the CUmodule. */
+    public MemorySegment loadModule(byte[] cubin) {
+        makeCurrent();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment image = a.allocate(cubin.length + 1L);
+            image.copyFrom(MemorySegment.ofArray(cubin));
+            MemorySegment m = a.allocate(ADDRESS);
+            check((int) cuModuleLoadData.invokeExact(m, image), "cuModuleLoadData");
+            return m.get(ADDRESS, 0);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    public MemorySegment function(MemorySegment module, String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment f = a.allocate(ADDRESS);
+            check((int) cuModuleGetFunction.invokeExact(f, module, a.allocateFrom(name)), "cuModuleGetFunction " + name);
+            return f.get(ADDRESS, 0);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    public long alloc(long bytes) {
+        makeCurrent();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(JAVA_LONG);
+            check((int) cuMemAlloc.invokeExact(p, Math.max(bytes, 4L)), "cuMemAlloc of " + bytes + " bytes");
+            return p.get(JAVA_LONG, 0);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    public void free(long ptr) { call(() -> (int) cuMemFree.invokeExact(ptr), "cuMemFree"); }
+
+    public void zero(long ptr, long bytes) { call(() -> (int) cuMemsetD8.invokeExact(ptr, 0, bytes), "cuMemsetD8"); }
+
+    public void upload(long dst, MemorySegment src) {
+        if (src.byteSize() == 0) return;
+        MemorySegment s = src;
+        if (!src.isNative()) {
+            s = Arena.ofAuto().allocate(src.byteSize(), 8);
+            s.copyFrom(src);
+        }
+        MemorySegment from = s;
+        call(() -> (int) cuMemcpyHtoD.invokeExact(dst, from, from.byteSize()), "cuMemcpyHtoD");
+    }
+
+    public void download(MemorySegment dst, long src) {
+        if (dst.byteSize() == 0) return;
+        if (dst.isNative()) {
+            call(() -> (int) cuMemcpyDtoH.invokeExact(dst, src, dst.byteSize()), "cuMemcpyDtoH");
+            return;
+        }
+        MemorySegment tmp = Arena.ofAuto().allocate(dst.byteSize(), 8);
+        call(() -> (int) cuMemcpyDtoH.invokeExact(tmp, src, tmp.byteSize()), "cuMemcpyDtoH");
+        dst.copyFrom(tmp);
+    }
+
+    /** Launches on the default stream; {@code args} are device pointers and sizes, each passed as 8 bytes. */
+    public void launch(MemorySegment function, long blocks, int threadsPerBlock, long[] args) {
+        makeCurrent();
+        if (blocks > Integer.MAX_VALUE) throw new IllegalArgumentException("a grid of " + blocks + " blocks is too large");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment values = a.allocate(JAVA_LONG, Math.max(1, args.length));
+            MemorySegment ptrs = a.allocate(ADDRESS, Math.max(1, args.length));
+            for (int i = 0; i < args.length; i++) {
+                values.setAtIndex(JAVA_LONG, i, args[i]);
+                ptrs.setAtIndex(ADDRESS, i, values.asSlice(8L * i, 8));
+            }
+            check((int) cuLaunchKernel.invokeExact(function, (int) blocks, 1, 1, threadsPerBlock, 1, 1, 0, MemorySegment.NULL, ptrs,
+                    MemorySegment.NULL), "cuLaunchKernel");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    public void synchronize() { call(() -> (int) cuCtxSynchronize.invokeExact(), "cuCtxSynchronize"); }
+
+    private interface Call { int run() throws Throwable; }
+
+    private void makeCurrent() {
+        if (current.get()) return;
+        call0(() -> (int) cuCtxSetCurrent.invokeExact(context), "cuCtxSetCurrent");
+        current.set(true);
+    }
+
+    private void call(Call c, String what) {
+        makeCurrent();
+        call0(c, what);
+    }
+
+    private void call0(Call c, String what) {
+        int r;
+        try {
+            r = c.run();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        check(r, what);
+    }
+}
