@@ -97,10 +97,10 @@ final class OpCommand implements Callable<Integer> {
     }
 
     private int run() throws Refused {
-        boolean cpu = false;
+        boolean cpu = false, auto = false;
         switch (engine.toLowerCase(Locale.ROOT)) {
             case "interp" -> { }
-            case "auto" -> io.err().println("lin op: engine auto runs on interp (the cpu and cuda engines are not built yet)");
+            case "auto" -> auto = true;
             case "cpu" -> cpu = true;
             case "cuda" -> throw new Refused(LinCli.EXIT_USAGE, "engine '" + engine + "' is not built yet; use --engine interp");
             default -> throw new Refused(LinCli.EXIT_USAGE, "unknown engine '" + engine + "'; choose interp, cpu, cuda or auto");
@@ -115,9 +115,6 @@ final class OpCommand implements Callable<Integer> {
         Decl decl = find(modulePath, defName);
         List<Param> params = decl.params();
         boolean recurrence = decl instanceof Decl.Recurrence;
-        if (cpu && !recurrence) {
-            throw new Refused(LinCli.EXIT_USAGE, "the cpu engine runs recurrences so far, and " + name + " is a function; use --engine interp");
-        }
 
         Set<String> available;
         try {
@@ -176,7 +173,14 @@ final class OpCommand implements Callable<Integer> {
         if (!available.isEmpty()) {
             throw new Refused(LinCli.EXIT_ERRORS, inputs + " has tensor '" + available.iterator().next() + "', which is no parameter of " + name);
         }
-        if (cpu) return CpuOp.run(this, (Decl.Recurrence) decl, checked, call, wantFinal);
+        if (cpu) return CpuOp.run(this, CpuOp.compile(this, modulePath, defName, call), wantFinal);
+        if (auto) {
+            try {
+                return CpuOp.run(this, CpuOp.compile(this, modulePath, defName, call), wantFinal);
+            } catch (Refused r) {
+                io.err().println("lin op: engine auto runs " + name + " on interp: " + r.getMessage());
+            }
+        }
         List<String> argTexts = new ArrayList<>();
         call.forEach((k, v) -> argTexts.add(k + " = " + v));
         String program = "import " + modulePath + ".{" + defName + " as __op}\n"

@@ -1,0 +1,121 @@
+package org.linlang.runtime.cpu;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.linlang.compiler.ir.Node;
+import org.linlang.compiler.ir.RecurrenceCall;
+import org.linlang.compiler.recurrence.RecurrenceForm;
+import org.linlang.runtime.tensor.DType;
+import org.linlang.runtime.tensor.Tensor;
+
+/**
+ * A {@code recurrence} node of a plan on the cpu kernels: the pieces its classified form names
+ * (query, key, value, log-decay, beta; {@link RecurrencePlan}) are picked from the node's inputs by
+ * parameter name, the leading axes are brought to {@code [B, T, H]}, and the algorithm pass 3 chose
+ * runs — chunked for prefill, sequential for decoding steps (and for one token, where a chunk is
+ * pure overhead). A recurrence the kernels cannot take is refused by name with the reason.
+ */
+final class RecurrenceKernel {
+    private final Node node;
+    private final RecurrenceCall call;
+    private final RecurrencePlan plan;
+    private final double scale;
+
+    RecurrenceKernel(Node node, String where) {
+        this.node = node;
+        this.call = node.recurrence();
+        RecurrenceForm form = call.form();
+        if (form == null) throw new CpuEngineException("recurrence " + call.name() + " in " + where + " was not classified");
+        try {
+            this.plan = RecurrencePlan.of(form);
+        } catch (IllegalArgumentException e) {
+            throw new CpuEngineException("the cpu engine cannot run recurrence " + call.name() + " in " + where + ": " + e.getMessage());
+        }
+        Object s = plan.scale() == null ? null : call.hostArgs().get(plan.scale());
+        if (plan.scale() != null && !(s instanceof Number)) {
+            throw new CpuEngineException("the cpu engine cannot run recurrence " + call.name() + " in " + where + ": its query factor "
+                    + plan.scale() + " is not a number known before running");
+        }
+        this.scale = s == null ? 1.0 : ((Number) s).doubleValue();
+        for (String piece : plan.tensorInputs()) {
+            if (!call.inputNames().contains(piece)) {
+                throw new CpuEngineException("the cpu engine cannot run recurrence " + call.name() + " in " + where + ": its piece " + piece
+                        + " is not one of its tensor inputs");
+            }
+        }
+    }
+
+    /** The emitted sequence, and the final state when {@code wantFinal}. */
+    RecurrenceResult run(Tensor[] in, boolean wantFinal) {
+        Map<String, Tensor> byName = new HashMap<>();
+        List<String> names = call.inputNames();
+        int steps = call.stepInputs();
+        int leadRank = in[0].rank() - call.inputTails().getFirst().size();
+        for (int i = 0; i < steps; i++) byName.put(names.get(i), heads(in[i], leadRank));
+        Tensor initial = call.stateInputs() > 0 ? statesWithHeads(in[steps], leadRank) : null;
+        long t = in[0].dim(1);
+        boolean sequential = call.algorithm() == RecurrenceCall.Algorithm.SEQUENTIAL || t == 1;
+        Tensor q = byName.get(plan.query()), k = byName.get(plan.key()), v = byName.get(plan.value());
+        Tensor g = plan.logDecay() == null ? null : byName.get(plan.logDecay());
+        RecurrenceResult r;
+        if (plan.kind() == RecurrenceForm.Kind.DELTA) {
+            Tensor beta = byName.get(plan.beta());
+            r = sequential ? DeltaRecurrence.sequential(q, k, v, beta, g, scale, initial, wantFinal)
+                    : DeltaRecurrence.chunked(q, k, v, beta, g, scale, initial, wantFinal);
+        } else {
+            r = sequential ? DiagonalRecurrence.sequential(q, k, v, g, scale, initial, wantFinal)
+                    : DiagonalRecurrence.chunked(q, k, v, g, scale, initial, wantFinal);
+        }
+        Tensor out = unheads(r.output(), in[0], leadRank);
+        DType want = NodeKernels.dtype(node);
+        if (out.dtype() != want) out = out.to(want);
+        Tensor fin = r.finalState() == null ? null : unheadsState(r.finalState(), in[0], leadRank);
+        return new RecurrenceResult(out, fin);
+    }
+
+    /** {@code [B, T, H…, tail]} as {@code [B, T, H, tail]}: no head axis gets one of size 1, several are merged. */
+    private static Tensor heads(Tensor x, int leadRank) {
+        if (leadRank == 3) return x;
+        long[] s = x.shape();
+        long h = 1;
+        for (int i = 2; i < leadRank; i++) h *= s[i];
+        long[] n = new long[3 + s.length - leadRank];
+        n[0] = s[0];
+        n[1] = s[1];
+        n[2] = h;
+        System.arraycopy(s, leadRank, n, 3, s.length - leadRank);
+        return x.contiguous().reshape(n);
+    }
+
+    /** A state {@code [B, H…, K, V]} as {@code [B, H, K, V]}. */
+    private static Tensor statesWithHeads(Tensor x, int leadRank) {
+        if (leadRank == 3) return x;
+        long[] s = x.shape();
+        long h = 1;
+        for (int i = 1; i < leadRank - 1; i++) h *= s[i];
+        long[] n = new long[2 + s.length - (leadRank - 1)];
+        n[0] = s[0];
+        n[1] = h;
+        System.arraycopy(s, leadRank - 1, n, 2, s.length - (leadRank - 1));
+        return x.contiguous().reshape(n);
+    }
+
+    private static Tensor unheads(Tensor out, Tensor first, int leadRank) {
+        if (leadRank == 3) return out;
+        long[] s = new long[leadRank + 1];
+        System.arraycopy(first.shape(), 0, s, 0, leadRank);
+        s[leadRank] = out.dim(-1);
+        return out.reshape(s);
+    }
+
+    private static Tensor unheadsState(Tensor st, Tensor first, int leadRank) {
+        if (leadRank == 3) return st;
+        long[] s = new long[leadRank + 1];
+        s[0] = first.dim(0);
+        for (int i = 2; i < leadRank; i++) s[i - 1] = first.dim(i);
+        s[leadRank - 1] = st.dim(-2);
+        s[leadRank] = st.dim(-1);
+        return st.reshape(s);
+    }
+}
