@@ -91,6 +91,13 @@ public final class CpuPlan {
             if (n.op() != Op.INPUT && n.op() != Op.STATE && n.op() != Op.WEIGHT) continue;
             Tensor t = n.op() == Op.WEIGHT ? weights.apply(n.name()) : inputs.get(n.name());
             if (t == null) throw new CpuEngineException(graph.title() + " needs " + n.op().text() + " '" + n.name() + "' (" + n.type() + ")");
+            if (t.dtype() != NodeKernels.dtype(n)) {
+                if (t.dtype().isFloat() != NodeKernels.dtype(n).isFloat()) {
+                    throw new CpuEngineException(n.op().text() + " '" + n.name() + "' is " + t.dtype().lin() + ", but " + graph.title()
+                            + " expects " + n.type());
+                }
+                t = t.to(NodeKernels.dtype(n)); // i32 ids where the signature says i64, bf16 weights into f32
+            }
             values.put(n, t);
             given.add(Map.entry(n, t.shape()));
         }

@@ -60,17 +60,8 @@ class CpuEngineOpsTest {
         }
     }
 
-    static void assertClose(String what, Tensor expected, Tensor actual) {
-        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what);
-        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
-        double num = 0, den = 0;
-        for (int i = 0; i < e.length; i++) {
-            assertTrue(!Double.isNaN(a[i]) || Double.isNaN(e[i]), what + ": NaN at " + i);
-            num += (e[i] - a[i]) * (e[i] - a[i]);
-            den += e[i] * e[i];
-        }
-        double rel = den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
-        assertTrue(rel <= 1e-4, what + ": relative RMS error " + rel);
+    private static void assertClose(String what, Tensor expected, Tensor actual) {
+        org.linlang.runtime.cpu.Agreement.assertClose(what, expected, actual);
     }
 
     @Test

@@ -210,6 +210,8 @@ public final class Lowering {
         for (Param p : b.params()) {
             Long v = entry.args().get(p.name().name());
             if (v != null) named.put(p.name().name(), new Arg(new Value.Int(Dim.of(v)), null));
+            Object h = entry.hostArgs().get(p.name().name());
+            if (h != null && v == null) named.put(p.name().name(), new Arg(hostValue(h), null));
         }
         for (String k : entry.args().keySet()) {
             if (!k.equals("B") && !k.equals("T") && b.params().stream().noneMatch(p -> p.name().name().equals(k))) {
@@ -217,6 +219,17 @@ public final class Lowering {
             }
         }
         return ((Value.Inst) construct(b, List.of(), named)).inst();
+    }
+
+    private static Value hostValue(Object h) {
+        return switch (h) {
+            case Double d -> new Value.Flt(d);
+            case Float f -> new Value.Flt(f);
+            case Boolean b -> new Value.Bool(b);
+            case String str -> new Value.Str(str);
+            case Long l -> new Value.Int(Dim.of(l));
+            default -> throw new IrException("a parameter value " + h + " cannot be compiled");
+        };
     }
 
     private Value callEntry(List<Node> inputs) {

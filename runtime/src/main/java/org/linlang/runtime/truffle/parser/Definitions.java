@@ -165,6 +165,7 @@ final class Definitions {
             cls.addWeightMethod(units.loadFunction());
             cls.addWeightMethod(units.saveFunction());
         }
+        if (units != null && units.program() != null) cls.setDefinition(new LinBlockClass.Definition(units.program(), b));
         classes.put(b.name().name(), cls);
         values.put(b.name().name(), cls.constructor());
     }
