@@ -3,6 +3,7 @@ package org.linlang.runtime.cpu;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.linlang.compiler.ast.Expr;
 import org.linlang.compiler.ir.Node;
 import org.linlang.compiler.ir.RecurrenceCall;
 import org.linlang.compiler.recurrence.RecurrenceForm;
@@ -32,35 +33,41 @@ final class RecurrenceKernel {
         } catch (IllegalArgumentException e) {
             throw new CpuEngineException("the cpu engine cannot run recurrence " + call.name() + " in " + where + ": " + e.getMessage());
         }
-        Object s = plan.scale() == null ? null : call.hostArgs().get(plan.scale());
-        if (plan.scale() != null && !(s instanceof Number)) {
-            throw new CpuEngineException("the cpu engine cannot run recurrence " + call.name() + " in " + where + ": its query factor "
-                    + plan.scale() + " is not a number known before running");
+        // q̃ = scale * q with a host scale runs as the kernel's scale; any other query is hoisted whole
+        double s = 1.0;
+        Expr q = plan.query();
+        if (q instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL && b.left() instanceof Expr.Name l
+                && call.hostArgs().get(l.name()) instanceof Number n && b.right() instanceof Expr.Name r && call.inputNames().contains(r.name())) {
+            s = n.doubleValue();
+            q = r;
         }
-        this.scale = s == null ? 1.0 : ((Number) s).doubleValue();
-        for (String piece : plan.tensorInputs()) {
-            if (!call.inputNames().contains(piece)) {
-                throw new CpuEngineException("the cpu engine cannot run recurrence " + call.name() + " in " + where + ": its piece " + piece
-                        + " is not one of its tensor inputs");
-            }
-        }
+        this.scale = s;
+        this.query = q;
     }
+
+    private final Expr query;
 
     /** The emitted sequence, and the final state when {@code wantFinal}. */
     RecurrenceResult run(Tensor[] in, boolean wantFinal) {
-        Map<String, Tensor> byName = new HashMap<>();
         List<String> names = call.inputNames();
         int steps = call.stepInputs();
         int leadRank = in[0].rank() - call.inputTails().getFirst().size();
-        for (int i = 0; i < steps; i++) byName.put(names.get(i), heads(in[i], leadRank));
+        Map<String, Tensor> lifted = new HashMap<>(); // [B, T, H, tail], a per-step scalar as [B, T, H, 1]
+        for (int i = 0; i < steps; i++) {
+            Tensor x = heads(in[i], leadRank);
+            lifted.put(names.get(i), call.inputTails().get(i).isEmpty() ? x.unsqueeze(-1) : x);
+        }
         Tensor initial = call.stateInputs() > 0 ? statesWithHeads(in[steps], leadRank) : null;
         long t = in[0].dim(1);
         boolean sequential = call.algorithm() == RecurrenceCall.Algorithm.SEQUENTIAL || t == 1;
-        Tensor q = byName.get(plan.query()), k = byName.get(plan.key()), v = byName.get(plan.value());
-        Tensor g = plan.logDecay() == null ? null : byName.get(plan.logDecay());
+        Tensor q = vector(piece(query, lifted));
+        Tensor k = vector(piece(plan.key(), lifted));
+        Tensor v = vector(piece(plan.value(), lifted));
+        Tensor g = plan.logDecay() == null ? null : piece(plan.logDecay(), lifted);
+        if (g != null) g = plan.perChannel() ? g.broadcastTo(k.shape()) : scalar(g, k);
         RecurrenceResult r;
         if (plan.kind() == RecurrenceForm.Kind.DELTA) {
-            Tensor beta = byName.get(plan.beta());
+            Tensor beta = scalar(piece(plan.beta(), lifted), k);
             r = sequential ? DeltaRecurrence.sequential(q, k, v, beta, g, scale, initial, wantFinal)
                     : DeltaRecurrence.chunked(q, k, v, beta, g, scale, initial, wantFinal);
         } else {
@@ -72,6 +79,21 @@ final class RecurrenceKernel {
         if (out.dtype() != want) out = out.to(want);
         Tensor fin = r.finalState() == null ? null : unheadsState(r.finalState(), in[0], leadRank);
         return new RecurrenceResult(out, fin);
+    }
+
+    private Tensor piece(Expr e, Map<String, Tensor> lifted) {
+        return Prologue.eval(e, lifted, call.hostArgs(), call.name());
+    }
+
+    /** A per-step vector piece, [B, T, H, K]. */
+    private static Tensor vector(Tensor x) { return x; }
+
+    /** A per-step scalar piece ([B, T, H, 1], or a number) as [B, T, H]. */
+    private static Tensor scalar(Tensor x, Tensor like) {
+        long[] s = like.shape();
+        long[] lead = {s[0], s[1], s[2]};
+        if (x.rank() == 4) x = x.squeeze(-1);
+        return x.rank() == 3 ? x : x.broadcastTo(lead);
     }
 
     /** {@code [B, T, H…, tail]} as {@code [B, T, H, tail]}: no head axis gets one of size 1, several are merged. */
