@@ -68,6 +68,7 @@ public final class LinCli implements Callable<Integer> {
         cmd.addSubcommand("repl", new ReplCommand(io));
         cmd.addSubcommand("explain", new ExplainCommand(io));
         cmd.addSubcommand("kernels", new KernelsCommand(io));
+        cmd.addSubcommand("bench", new BenchCommand(io));
         cmd.addSubcommand("help", new CommandLine.HelpCommand());
         cmd.setOut(new PrintWriter(io.out(), true));
         cmd.setErr(new PrintWriter(io.err(), true));

@@ -85,6 +85,15 @@ public final class CpuPlan {
      * weight by its dotted name. Returns the outputs by name, in the graph's order.
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Function<String, Tensor> weights) {
+        return run(inputs, weights, null);
+    }
+
+    /**
+     * Runs the graph and adds each group's seconds to {@code secondsByKind} under its title
+     * ({@code matmul}, {@code rowwise(mean)}, {@code recurrence(gated_delta_rule, chunked)}): where a
+     * call's time goes, for {@code lin bench}.
+     */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs, Function<String, Tensor> weights, Map<String, Double> secondsByKind) {
         Map<Node, Tensor> values = new IdentityHashMap<>();
         List<Map.Entry<Node, long[]>> given = new ArrayList<>();
         for (Node n : graph.nodes()) {
@@ -105,9 +114,14 @@ public final class CpuPlan {
         Run run = new Run(values, sizes);
         for (int p = 0; p < schedule.size(); p++) {
             Grouping.Group g = schedule.get(p);
+            long start = secondsByKind == null ? 0 : System.nanoTime();
             FusedRows f = fusedGroups.get(g.members().getFirst());
             if (f != null) f.run(run);
             else for (Node m : g.members()) run.value(m);
+            if (secondsByKind != null) {
+                String title = g.title() + (f != null ? " fused" : "");
+                secondsByKind.merge(title, (System.nanoTime() - start) / 1e9, Double::sum);
+            }
             for (Node m : g.members()) release(run, m, p);
             for (Node m : g.members()) for (Node i : m.inputs()) release(run, i, p);
         }
