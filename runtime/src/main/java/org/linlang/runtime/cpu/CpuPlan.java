@@ -30,6 +30,7 @@ public final class CpuPlan {
     private final List<Grouping.Group> schedule;
     private final Map<Node, RecurrenceKernel> recurrences = new IdentityHashMap<>();
     private final Map<Node, FusedRows> fusedGroups = new IdentityHashMap<>();
+    private final Map<Node, FusedRows> fusedEpilogues = new IdentityHashMap<>();
     private final Map<Node, Integer> lastUse = new IdentityHashMap<>();
 
     private CpuPlan(Graph graph, boolean fused) {
@@ -42,7 +43,7 @@ public final class CpuPlan {
                 case UNSUPPORTED -> throw new CpuEngineException("the cpu engine cannot run " + n.attr("of") + " in " + graph.title() + ": "
                         + n.attr("reason"));
                 case CALL -> throw new IllegalArgumentException("the graph still has a call of its entry");
-                case RECURRENCE -> recurrences.put(n, new RecurrenceKernel(n, graph.title()));
+                case RECURRENCE -> recurrences.put(n, new RecurrenceKernel(n, graph.title()).inPlace(graph.mode() == Graph.Mode.STEP));
                 default -> { }
             }
         }
@@ -54,6 +55,8 @@ public final class CpuPlan {
             for (Grouping.Group g : schedule) {
                 FusedRows f = FusedRows.of(g, graph);
                 if (f != null) fusedGroups.put(g.members().getFirst(), f);
+                FusedRows e = FusedRows.epilogue(g);
+                if (e != null) fusedEpilogues.put(g.anchor(), e);
             }
         }
     }
@@ -66,8 +69,8 @@ public final class CpuPlan {
 
     public Graph graph() { return graph; }
 
-    /** How many groups run as one fused pass. */
-    public int fusedGroupCount() { return fusedGroups.size(); }
+    /** How many groups run as one fused pass (whole, or their elementwise epilogue). */
+    public int fusedGroupCount() { return fusedGroups.size() + fusedEpilogues.size(); }
 
     /** The names of the graph's inputs, in order. */
     public List<String> inputNames() { return names(Op.INPUT); }
@@ -116,10 +119,17 @@ public final class CpuPlan {
             Grouping.Group g = schedule.get(p);
             long start = secondsByKind == null ? 0 : System.nanoTime();
             FusedRows f = fusedGroups.get(g.members().getFirst());
-            if (f != null) f.run(run);
-            else for (Node m : g.members()) run.value(m);
+            FusedRows epilogue = g.anchor() == null ? null : fusedEpilogues.get(g.anchor());
+            if (f != null) {
+                f.run(run);
+            } else if (epilogue != null) {
+                for (Node m : g.members()) if (!epilogue.computes(m)) run.value(m);
+                epilogue.run(run);
+            } else {
+                for (Node m : g.members()) run.value(m);
+            }
             if (secondsByKind != null) {
-                String title = g.title() + (f != null ? " fused" : "");
+                String title = g.title() + (f != null ? " fused" : epilogue != null ? " + fused epilogue" : "");
                 secondsByKind.merge(title, (System.nanoTime() - start) / 1e9, Double::sum);
             }
             for (Node m : g.members()) release(run, m, p);

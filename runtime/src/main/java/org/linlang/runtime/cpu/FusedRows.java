@@ -41,7 +41,7 @@ final class FusedRows {
     private final boolean[] isOutput;
     private final List<Dim> domain;
 
-    private FusedRows(List<Node> ms, List<Dim> domain, Graph graph, Grouping.Group g) {
+    private FusedRows(List<Node> ms, List<Dim> domain, List<Node> outputs) {
         this.domain = domain;
         members = ms.toArray(Node[]::new);
         full = new boolean[members.length];
@@ -66,16 +66,41 @@ final class FusedRows {
                 args[i][a] = s;
             }
             slot.put(m, i);
-            isOutput[i] = g.outputs().contains(m);
+            isOutput[i] = outputs.contains(m);
         }
     }
 
     /** The fused form of a group, or null when the group has something a row pass cannot do. */
     static FusedRows of(Grouping.Group g, Graph graph) {
         if (g.kind() != Grouping.Kind.ELEMENTWISE && g.kind() != Grouping.Kind.ROWWISE) return null;
-        List<Node> ms = g.members();
-        List<Dim> domain = g.kind() == Grouping.Kind.ROWWISE ? g.anchor().input(0).type().dims() : widest(ms);
-        if (domain.isEmpty()) return null;
+        List<Dim> domain = g.kind() == Grouping.Kind.ROWWISE ? g.anchor().input(0).type().dims() : widest(g.members());
+        return of(g.members(), g.outputs(), domain);
+    }
+
+    /**
+     * The elementwise epilogue of a matmul or recurrence group (the members that read the anchor,
+     * such as a bias, an activation, a gate or a residual add) as one pass, or null.
+     */
+    static FusedRows epilogue(Grouping.Group g) {
+        if (g.kind() != Grouping.Kind.MATMUL && g.kind() != Grouping.Kind.RECURRENCE) return null;
+        java.util.Set<Node> after = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        after.add(g.anchor());
+        List<Node> ms = new ArrayList<>();
+        for (Node m : g.members()) {
+            if (m == g.anchor() || m.op() == Op.STATE_OUT) continue;
+            if (m.inputs().stream().anyMatch(after::contains)) {
+                after.add(m);
+                ms.add(m);
+            }
+        }
+        if (ms.isEmpty()) return null;
+        List<Node> outs = ms.stream().filter(g.outputs()::contains).toList();
+        return of(ms, outs, g.anchor().type().dims());
+    }
+
+    /** The members in graph order (inputs first), the ones written out, and the domain; null when a row pass cannot do them. */
+    static FusedRows of(List<Node> ms, List<Node> outputs, List<Dim> domain) {
+        if (domain.isEmpty() || outputs.isEmpty()) return null;
         List<Dim> row = new ArrayList<>(domain);
         row.set(row.size() - 1, Dim.of(1));
         List<Dim> reduced = domain.subList(0, domain.size() - 1);
@@ -83,14 +108,13 @@ final class FusedRows {
             if (m.type().dtype() != DType.F32 || !fusible(m, domain.size())) return null;
             List<Dim> d = m.type().dims();
             if (!d.equals(domain) && !d.equals(row) && !(m.op().shrinks() && d.equals(reduced))) return null;
-            if (!m.op().shrinks() && !d.equals(domain) && !d.equals(row)) return null;
             for (Node in : m.inputs()) {
                 if (ms.contains(in)) continue;
                 if (!in.type().dtype().isFloat() || !broadcastsTo(in.type().dims(), domain)) return null;
             }
         }
-        if (ms.size() < 2) return null; // one op: the node kernel is the same pass
-        return new FusedRows(ms, domain, null, g);
+        if (ms.size() < 2 && outputs.size() == ms.size() && ms.getFirst().op().kind != Op.Kind.REDUCE) return null; // one op: the node kernel is the same pass
+        return new FusedRows(ms, domain, outputs);
     }
 
     private static List<Dim> widest(List<Node> ms) {
@@ -117,6 +141,12 @@ final class FusedRows {
             if (!f.equals(t) && !f.equals(Dim.of(1))) return false;
         }
         return true;
+    }
+
+    /** Whether this pass computes the node (it is one of its members). */
+    boolean computes(Node n) {
+        for (Node m : members) if (m == n) return true;
+        return false;
     }
 
     /** Computes the group's outputs into fresh tensors of the run. */
@@ -238,17 +268,54 @@ final class FusedRows {
         }
     }
 
+    private static final jdk.incubator.vector.VectorSpecies<Float> SPECIES = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+
+    /** x op y over a row; a length-1 operand broadcasts. The four arithmetic ops run on the Vector API. */
     private static void binary(Op op, float[] x, float[] y, float[] o, int n) {
-        int sx = x.length == 1 ? 0 : 1, sy = y.length == 1 ? 0 : 1;
+        boolean xs = x.length == 1 && n > 1, ys = y.length == 1 && n > 1;
+        if (op == Op.ADD || op == Op.SUB || op == Op.MUL || op == Op.DIV) {
+            vectorArithmetic(op, x, y, o, n, xs, ys);
+            return;
+        }
+        int sx = xs ? 0 : 1, sy = ys ? 0 : 1;
         switch (op) {
-            case ADD -> { for (int j = 0; j < n; j++) o[j] = x[j * sx] + y[j * sy]; }
-            case SUB -> { for (int j = 0; j < n; j++) o[j] = x[j * sx] - y[j * sy]; }
-            case MUL -> { for (int j = 0; j < n; j++) o[j] = x[j * sx] * y[j * sy]; }
-            case DIV -> { for (int j = 0; j < n; j++) o[j] = x[j * sx] / y[j * sy]; }
             case POW -> { for (int j = 0; j < n; j++) o[j] = (float) Math.pow(x[j * sx], y[j * sy]); }
             case MAXIMUM -> { for (int j = 0; j < n; j++) o[j] = Math.max(x[j * sx], y[j * sy]); }
             case MINIMUM -> { for (int j = 0; j < n; j++) o[j] = Math.min(x[j * sx], y[j * sy]); }
             default -> throw new IllegalStateException(op.text());
+        }
+    }
+
+    private static void vectorArithmetic(Op op, float[] x, float[] y, float[] o, int n, boolean xs, boolean ys) {
+        jdk.incubator.vector.VectorOperators.Binary vop = switch (op) {
+            case ADD -> jdk.incubator.vector.VectorOperators.ADD;
+            case SUB -> jdk.incubator.vector.VectorOperators.SUB;
+            case MUL -> jdk.incubator.vector.VectorOperators.MUL;
+            default -> jdk.incubator.vector.VectorOperators.DIV;
+        };
+        int step = SPECIES.length(), j = 0;
+        int bound = SPECIES.loopBound(n);
+        if (!xs && !ys) {
+            for (; j < bound; j += step) {
+                jdk.incubator.vector.FloatVector.fromArray(SPECIES, x, j).lanewise(vop, jdk.incubator.vector.FloatVector.fromArray(SPECIES, y, j))
+                        .intoArray(o, j);
+            }
+        } else if (ys && !xs) {
+            float c = y[0];
+            for (; j < bound; j += step) jdk.incubator.vector.FloatVector.fromArray(SPECIES, x, j).lanewise(vop, c).intoArray(o, j);
+        } else if (xs && !ys) {
+            var c = jdk.incubator.vector.FloatVector.broadcast(SPECIES, x[0]);
+            for (; j < bound; j += step) c.lanewise(vop, jdk.incubator.vector.FloatVector.fromArray(SPECIES, y, j)).intoArray(o, j);
+        }
+        int sx = xs ? 0 : 1, sy = ys ? 0 : 1;
+        for (; j < n; j++) {
+            float a = x[j * sx], b = y[j * sy];
+            o[j] = switch (op) {
+                case ADD -> a + b;
+                case SUB -> a - b;
+                case MUL -> a * b;
+                default -> a / b;
+            };
         }
     }
 

@@ -46,6 +46,17 @@ final class RecurrenceKernel {
     }
 
     private final Expr query;
+    /** Whether states are the caller's buffers to update in place (a step graph). */
+    private boolean inPlace;
+
+    RecurrenceKernel inPlace(boolean on) {
+        this.inPlace = on;
+        return this;
+    }
+
+    private static boolean writableF32(Tensor t) {
+        return t.dtype() == DType.F32 && t.isContiguous() && !t.isReadOnly() && t.offset() == 0;
+    }
 
     /** The emitted sequence, and the final state when {@code wantFinal}. */
     RecurrenceResult run(Tensor[] in, boolean wantFinal) {
@@ -66,7 +77,17 @@ final class RecurrenceKernel {
         Tensor g = plan.logDecay() == null ? null : piece(plan.logDecay(), lifted);
         if (g != null) g = plan.perChannel() ? g.broadcastTo(k.shape()) : scalar(g, k);
         RecurrenceResult r;
-        if (plan.kind() == RecurrenceForm.Kind.DELTA) {
+        if (inPlace && initial != null && sequential && leadRank == 3 && writableF32(initial)) {
+            // a decoding step: the state is the caller's buffer, updated in place (the buffer plan
+            // writes state_out over the state it read), and nothing else but the output is allocated
+            Tensor out = org.linlang.runtime.tensor.Creation.zeros(q.dim(0), q.dim(1), q.dim(2), v.dim(3));
+            if (plan.kind() == RecurrenceForm.Kind.DELTA) {
+                DeltaRecurrence.sequentialInto(q, k, v, scalar(piece(plan.beta(), lifted), k), g, scale, initial, out);
+            } else {
+                DiagonalRecurrence.sequentialInto(q, k, v, g, scale, initial, out);
+            }
+            r = new RecurrenceResult(out, wantFinal ? initial : null);
+        } else if (plan.kind() == RecurrenceForm.Kind.DELTA) {
             Tensor beta = scalar(piece(plan.beta(), lifted), k);
             r = sequential ? DeltaRecurrence.sequential(q, k, v, beta, g, scale, initial, wantFinal)
                     : DeltaRecurrence.chunked(q, k, v, beta, g, scale, initial, wantFinal);
