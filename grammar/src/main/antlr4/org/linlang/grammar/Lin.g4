@@ -22,7 +22,8 @@ recurrenceDecl
 stateDecl   : 'state' ident ':' type ('=' expr)? ;
 blockDecl   : kind=('block' | 'model') ident ('(' paramList? ')')? '{' member* '}' ;
 
-member      : ident ':' type ('=' expr)?                         # ParamMember
+member      : 'state' ident ':' type ('=' expr)?                 # StateMember
+            | ident ':' type ('=' expr)?                         # ParamMember
             | ident '=' expr                                     # FieldMember
             | 'fn'? ident '(' paramList? ')' ('->' type)? ('=' expr | body)  # MethodMember
             | ';'                                                # EmptyMember
@@ -69,6 +70,7 @@ primary     : INT                                                # IntLit
             | FLOAT                                              # FloatLit
             | STRING                                             # StringLit
             | ('true' | 'false')                                 # BoolLit
+            | 'none'                                             # NoneLit
             | ident                                              # NameRef
             | '(' expr ')'                                       # ParenExpr
             | '(' expr ',' (expr (',' expr)* ','?)? ')'          # TupleLit

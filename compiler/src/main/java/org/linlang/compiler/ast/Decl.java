@@ -42,6 +42,12 @@ public sealed interface Decl {
     /** {@code A_log: f32[heads]} — a learned tensor, optionally with an initial value. */
     record TensorParam(Span span, Ident name, TypeExpr type, Expr init) implements Member {}
 
+    /**
+     * {@code state cache: f32[B, kernel - 1, channels]}: per-session memory of an instance (a recurrent
+     * state, a conv or KV cache), not a weight. {@code init} is null or the literal {@code 0}.
+     */
+    record StateMember(Span span, Ident name, TypeExpr type, Expr init) implements Member {}
+
     /** {@code q_proj = Linear(d, d)}. */
     record Field(Span span, Ident name, Expr value) implements Member {}
 

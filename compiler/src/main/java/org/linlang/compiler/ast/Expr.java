@@ -15,6 +15,9 @@ public sealed interface Expr {
 
     record BoolLit(Span span, boolean value) implements Expr {}
 
+    /** {@code none}: the absent value of an optional parameter. */
+    record NoneLit(Span span) implements Expr {}
+
     record Name(Ident ident) implements Expr {
         public Span span() { return ident.span(); }
         public String name() { return ident.name(); }

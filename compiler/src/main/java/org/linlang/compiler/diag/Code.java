@@ -51,7 +51,7 @@ public enum Code {
     E047("division by zero in a constant"),
     E048("value is not known at compile time"),
     // definitions' bodies
-    E050("state shape changed in a recurrence"),
+    E050("state assigned a value of another shape"),
     E051("recurrence does not emit"),
     E052("recurrence emits more than once"),
     E053("emitted value differs from the declared output"),
@@ -64,6 +64,8 @@ public enum Code {
     E060("block has no forward method"),
     E061("bad block member"),
     E062("recurrence state must be a tensor"),
+    E063("bad block state member"),
+    E064("optional value used where a value is required"),
     // internal
     E099("internal error");
 

@@ -110,6 +110,8 @@ final class AstBuilder {
             switch (m) {
                 case ParamMemberContext p -> members.add(new Decl.TensorParam(span(p), ident(p.ident()), type(p.type()),
                         p.expr() == null ? null : expr(p.expr())));
+                case StateMemberContext st -> members.add(new Decl.StateMember(span(st), ident(st.ident()), type(st.type()),
+                        st.expr() == null ? null : expr(st.expr())));
                 case FieldMemberContext f -> members.add(new Decl.Field(span(f), ident(f.ident()), expr(f.expr())));
                 case MethodMemberContext mm -> members.add(new Decl.Method(span(mm), doc(mm), ident(mm.ident()),
                         params(mm.paramList()), type(mm.type()), bodyOrExpr(mm.body(), mm.expr())));
@@ -227,6 +229,7 @@ final class AstBuilder {
             case FloatLitContext f -> floatLiteral(f);
             case StringLitContext s -> new Expr.StringLit(span(s), unescape(s.getText(), span(s)));
             case BoolLitContext b -> new Expr.BoolLit(span(b), b.getText().equals("true"));
+            case NoneLitContext n -> new Expr.NoneLit(span(n));
             case NameRefContext n -> new Expr.Name(ident(n.ident()));
             case ParenExprContext p -> expr(p.expr());
             case TupleLitContext t -> new Expr.TupleLit(span(t), t.expr().stream().map(this::expr).toList());

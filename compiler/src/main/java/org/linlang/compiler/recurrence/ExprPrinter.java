@@ -30,6 +30,7 @@ public final class ExprPrinter {
             case Expr.FloatLit f -> number(f.value());
             case Expr.StringLit s1 -> quote(s1.value());
             case Expr.BoolLit b -> Boolean.toString(b.value());
+            case Expr.NoneLit n -> "none";
             case Expr.Name n -> n.name();
             case Expr.ListLit l -> "[" + list(l.elements()) + "]";
             case Expr.TupleLit t -> "(" + list(t.elements()) + (t.elements().size() == 1 ? ",)" : ")");

@@ -277,6 +277,7 @@ final class StepEvaluator {
             case Expr.FloatLit f -> new Val.Free(e);
             case Expr.StringLit s -> new Val.Free(e);
             case Expr.BoolLit b -> new Val.Free(e);
+            case Expr.NoneLit n -> new Val.Free(e);
             case Expr.Binary b -> binary(b, env);
             case Expr.Unary u -> unary(u, env);
             case Expr.Call c -> call(c, env);

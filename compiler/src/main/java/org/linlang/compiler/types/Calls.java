@@ -56,6 +56,12 @@ final class Calls {
         }
         return switch (callee) {
             case Type.BuiltinRef b -> {
+                for (int i = 0; i < positional.size(); i++) {
+                    if (positional.get(i) instanceof Type.Optional o) yield ch.optionalUse(positionalExprs.get(i), o);
+                }
+                for (String n : named.keySet()) {
+                    if (named.get(n) instanceof Type.Optional o) yield ch.optionalUse(namedExprs.get(n), o);
+                }
                 for (String n : named.keySet()) {
                     if (!b.builtin().accepts(n)) {
                         yield ch.error(Code.E021, argNameSpan(c, n), b.builtin().name() + " has no parameter '" + n + "' (it is " + b.builtin().signature() + ")");

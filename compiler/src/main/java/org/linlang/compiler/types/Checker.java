@@ -62,7 +62,19 @@ public final class Checker {
 
     /** A block's members as checked generically, in terms of its parameters' symbols. */
     public record BlockInfo(Map<String, Sym> intParams, Map<String, Type> members, Map<String, Signature> methods,
-                            Type.Instance self) {}
+                            Type.Instance self, Map<String, StateInfo> states) {}
+
+    /**
+     * A block's {@code state} member: its type in terms of the block's parameters and of its own
+     * dimension names ({@code dims}: {@code B}, {@code P}), which each method binds from its signature
+     * (same name) or, for the others, from the state's current value.
+     */
+    public record StateInfo(Decl.StateMember decl, Type type, List<Sym> dims) {}
+
+    /** A block state as one method sees it: its type there, and which of its dimensions may change. */
+    private record StateUse(StateInfo info, Type declared, List<Sym> free) {}
+
+    private final Map<Scope.Binding, StateUse> stateUses = new IdentityHashMap<>();
 
     // ---- entry ----------------------------------------------------------------------------------------
 
@@ -315,6 +327,8 @@ public final class Checker {
             }
             Type t = p.type() == null ? (untypedIsDynamic ? Type.DYNAMIC : Type.ERROR) : resolveType(p.type(), sig.scope, sig);
             if (t instanceof Type.Int && intParams.containsKey(p.name().name())) t = new Type.Int(Dim.of(intParams.get(p.name().name())));
+            // `gate: [B, T, H] = none` makes the parameter optional: [B, T, H]? inside the body.
+            if (p.defaultValue() instanceof Expr.NoneLit && p.type() != null && !Type.isLenient(t)) t = new Type.Optional(t);
             if (p.defaultValue() != null) {
                 Type dt = expr(p.defaultValue(), scopeForDefaults(sig.scope));
                 Unifier u = new Unifier();
@@ -489,7 +503,8 @@ public final class Checker {
             var self = new Type.Instance(b, selfInts);
             Map<String, Type> members = new LinkedHashMap<>();
             Map<String, Signature> methods = new LinkedHashMap<>();
-            var info = new BlockInfo(ints, members, methods, self);
+            Map<String, StateInfo> states = new LinkedHashMap<>();
+            var info = new BlockInfo(ints, members, methods, self, states);
             // Method signatures first, so that fields and methods can call them.
             for (Decl.Member m : b.members()) {
                 if (m instanceof Decl.Method method) {
@@ -504,7 +519,8 @@ public final class Checker {
             }
             for (Decl.Member m : b.members()) {
                 String name = m.name().name();
-                if (!(m instanceof Decl.Method) && (members.containsKey(name) || methods.containsKey(name) || scope.local(name) != null)) {
+                if (!(m instanceof Decl.Method) && (members.containsKey(name) || methods.containsKey(name) || states.containsKey(name)
+                        || scope.local(name) != null)) {
                     diags.error(Code.E013, m.name().span(), "'" + name + "' is already defined in " + b.kindWord() + " '" + b.name() + "'");
                     continue;
                 }
@@ -525,6 +541,10 @@ public final class Checker {
                         }
                         members.put(name, t);
                         scope.define(name, t, Scope.Kind.VALUE, p.name().span());
+                    }
+                    case Decl.StateMember st -> {
+                        StateInfo si = stateInfo(b, st, scope);
+                        if (si != null) states.put(name, si);
                     }
                     case Decl.Field f -> {
                         Type t = expr(f.value(), scope);
@@ -555,7 +575,111 @@ public final class Checker {
         var sig = new SignatureScope(blockScope);
         rebind(sig, m.params(), s);
         var body = new Body(BodyKind.FN, s.result() instanceof Type.Dynamic ? null : s.result());
-        checkReturningBody(m.body(), sig.scope.child(), body, m.name());
+        Scope inner = sig.scope.child();
+        BlockInfo info = blocks.get(b);
+        if (info != null && !info.states().isEmpty()) defineStates(info, s, inner);
+        checkReturningBody(m.body(), inner, body, m.name());
+    }
+
+    /**
+     * Checks a {@code state} member's declaration. Names its type uses that are not in the block's
+     * scope ({@code B}, {@code P}) become the state's own dimensions; each must be a whole axis
+     * somewhere in the type, so a method can bind it from the state's current value.
+     */
+    private StateInfo stateInfo(Decl.Block b, Decl.StateMember st, Scope blockScope) {
+        var sig = new SignatureScope(blockScope);
+        Type t = resolveType(st.type(), sig.scope, sig);
+        if (st.init() != null && !(st.init() instanceof Expr.IntLit lit && lit.value() == 0)) {
+            diags.error(Code.E063, st.init().span(), "state '" + st.name() + "' starts empty (zeros); its initial value can only be written '= 0'");
+        }
+        if (Type.isLenient(t)) return null;
+        if (!(t instanceof Type.Tensor tt)) {
+            diags.error(Code.E063, st.type().span(), "state '" + st.name() + "' of " + b.kindWord() + " '" + b.name()
+                    + "' must be a tensor type such as f32[B, P, d]; found " + t);
+            return null;
+        }
+        if (tt.shape().hasRest()) {
+            diags.error(Code.E063, st.type().span(), "state '" + st.name() + "' cannot have '..' in its type: name each dimension, as in f32[B, P, d]");
+            return null;
+        }
+        for (Sym d : sig.symbols) {
+            boolean alone = tt.shape().dims().stream().anyMatch(x -> x.asSym() == d);
+            if (!alone) {
+                diags.error(Code.E063, st.type().span(), "dimension '" + d.name + "' of state '" + st.name()
+                        + "' must be a whole axis of its type, so that a method can read its size from the state");
+                return null;
+            }
+        }
+        if (tt.dtype() == null) t = new Type.Tensor(DType.F32, tt.shape());
+        return new StateInfo(st, t, List.copyOf(sig.symbols));
+    }
+
+    /**
+     * Defines a block's states in a method's body scope. A state dimension the method's signature
+     * also names ({@code B} of {@code forward(x: [B, T, d])}) is the signature's; each other one
+     * ({@code P}) is a dimension of its own, bound when the method starts, which the body may use.
+     */
+    private void defineStates(BlockInfo info, Signature method, Scope body) {
+        Map<String, Sym> own = new HashMap<>();
+        for (Sym s : method.symbols()) if (!s.name.equals("..")) own.put(s.name, s);
+        Map<String, Sym> free = new LinkedHashMap<>();
+        for (StateInfo si : info.states().values()) {
+            Map<Sym, Dim> subst = new HashMap<>();
+            List<Sym> freeHere = new ArrayList<>();
+            for (Sym d : si.dims()) {
+                Sym bound = own.get(d.name);
+                if (bound == null) {
+                    bound = free.computeIfAbsent(d.name, n -> new Sym(n, d.origin, false));
+                    freeHere.add(bound);
+                    if (body.local(d.name) == null) body.define(d.name, new Type.Int(Dim.of(bound)), Scope.Kind.DIM, d.origin);
+                }
+                subst.put(d, Dim.of(bound));
+            }
+            Type t = Types.substitute(si.type(), subst, Map.of());
+            Scope.Binding binding = new Scope.Binding(si.decl().name().name(), t, Scope.Kind.BLOCK_STATE, si.decl().name().span());
+            body.define(binding);
+            stateUses.put(binding, new StateUse(si, t, List.copyOf(freeHere)));
+        }
+    }
+
+    /**
+     * {@code keys = concat(keys, k, axis = 1)}: the value must have the state's type, where the
+     * dimensions the method does not bind (P) may take any size. Later reads see the new shape.
+     */
+    private void assignState(Stmt.Assign a, Scope.Binding b, Type t, Scope scope) {
+        StateUse use = stateUses.get(b);
+        if (use == null || Type.isLenient(t)) return;
+        Map<Sym, Dim> vars = new HashMap<>();
+        for (Sym f : use.free()) vars.put(f, Dim.of(new Sym(f.name, f.origin, true)));
+        Type pattern = Types.substitute(use.declared(), vars, Map.of());
+        Unifier u = new Unifier();
+        u.bind(pattern, t, a.value().span());
+        Unifier.Problem pr = u.check(pattern, t, "state '" + a.target() + "'");
+        if (pr != null) {
+            String freeText = use.free().isEmpty() ? "" : " (" + String.join(", ", use.free().stream().map(f -> f.name).toList())
+                    + (use.free().size() == 1 ? " may be any size)" : " may be any sizes)");
+            diags.add(new Diagnostic(org.linlang.compiler.diag.Severity.ERROR, Code.E050, a.value().span(),
+                    "state '" + a.target() + "' is " + use.declared() + freeText + " but this assigns " + Unifier.describe(t),
+                    List.of(new Diagnostic.Note(use.info().decl().name().span(), "state '" + a.target() + "' is declared here"))));
+            return;
+        }
+        if (!(t instanceof Type.Tensor vt) || !(use.declared() instanceof Type.Tensor dt)) return;
+        // Later reads in this scope see the assigned shape; after a branch or loop that assigned it,
+        // the free dimensions are no longer known.
+        Type now = new Type.Tensor(dt.dtype(), vt.shape());
+        Scope.Binding updated = new Scope.Binding(b.name(), now, Scope.Kind.BLOCK_STATE, b.declared());
+        stateUses.put(updated, use);
+        if (scope.local(b.name()) != b) {
+            Scope owner = scope.owner(b.name());
+            if (owner != null && !Types.same(b.type(), now)) {
+                Map<Sym, Dim> unknown = new HashMap<>();
+                for (Sym f : use.free()) unknown.put(f, Dim.of(new Sym(f.name + "'", f.origin, false)));
+                Scope.Binding widened = new Scope.Binding(b.name(), Types.substitute(use.declared(), unknown, Map.of()), Scope.Kind.BLOCK_STATE, b.declared());
+                stateUses.put(widened, use);
+                owner.define(widened);
+            }
+        }
+        scope.define(updated);
     }
 
     // ---- types as written -----------------------------------------------------------------------------
@@ -746,6 +870,10 @@ public final class Checker {
                             + suggestion(a.target().name(), scope.visibleNames()));
                     return false;
                 }
+                if (b.kind() == Scope.Kind.BLOCK_STATE) {
+                    assignState(a, b, t, scope);
+                    return false;
+                }
                 if (b.kind() != Scope.Kind.VARIABLE && b.kind() != Scope.Kind.STATE) {
                     diags.error(Code.E054, a.target().span(), "cannot assign to '" + a.target() + "': it is "
                             + kindWords(b) + "; only 'let' variables and recurrence states can change");
@@ -802,7 +930,7 @@ public final class Checker {
                 return false;
             }
             case Stmt.For f -> {
-                Type var = loopVariable(f.from(), f.to(), scope, f.span());
+                Type var = rangeSymbol(loopVariable(f.from(), f.to(), scope, f.span()), f.to(), f.variable());
                 Scope inner = scope.child();
                 inner.define(f.variable().name(), var, Scope.Kind.VALUE, f.variable().span());
                 int emitsBefore = body.emits;
@@ -814,10 +942,60 @@ public final class Checker {
             }
             case Stmt.If i -> {
                 condition(i.condition(), scope);
-                boolean a = statements(i.then(), scope.child(), body);
-                boolean b = statements(i.otherwise(), scope.child(), body);
+                boolean a = statements(i.then(), narrowed(i.condition(), true, scope).child(), body);
+                boolean b = statements(i.otherwise(), narrowed(i.condition(), false, scope).child(), body);
                 return a && b;
             }
+        }
+    }
+
+    /**
+     * A value of optional type used as a value (E064): it may be none there. Reported once per
+     * expression; the result is an error type, so nothing else is reported about it.
+     */
+    Type optionalUse(Expr e, Type t) {
+        String what = e instanceof Expr.Name n ? "'" + n.name() + "'" : "this value";
+        String hint = e instanceof Expr.Name n ? "; use it inside 'if " + n.name() + " != none { … }' (or 'if " + n.name() + " != none then … else …')"
+                : "; test it with '!= none' first";
+        return error(Code.E064, e.span(), what + " may be none (its type is " + t + ")" + hint);
+    }
+
+    /**
+     * The scope of a branch taken when {@code condition} is {@code holds}: {@code x != none} (or
+     * {@code x == none} when it fails, and each side of an {@code and} that holds) proves that an
+     * optional {@code x} is present, which has its value's type there.
+     */
+    private Scope narrowed(Expr condition, boolean holds, Scope scope) {
+        Map<String, Scope.Binding> present = new LinkedHashMap<>();
+        presentWhen(condition, holds, scope, present);
+        if (present.isEmpty()) return scope;
+        Scope s = scope.child();
+        present.values().forEach(s::define);
+        return s;
+    }
+
+    private void presentWhen(Expr c, boolean holds, Scope scope, Map<String, Scope.Binding> out) {
+        if (c instanceof Expr.Binary b && b.op() == Expr.BinaryOp.AND && holds) {
+            presentWhen(b.left(), true, scope, out);
+            presentWhen(b.right(), true, scope, out);
+            return;
+        }
+        if (c instanceof Expr.Binary b && b.op() == Expr.BinaryOp.OR && !holds) {
+            presentWhen(b.left(), false, scope, out);
+            presentWhen(b.right(), false, scope, out);
+            return;
+        }
+        if (c instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NOT) {
+            presentWhen(u.operand(), !holds, scope, out);
+            return;
+        }
+        if (!(c instanceof Expr.Binary b) || (b.op() != Expr.BinaryOp.NE && b.op() != Expr.BinaryOp.EQ)) return;
+        Expr other = b.left() instanceof Expr.NoneLit ? b.right() : b.right() instanceof Expr.NoneLit ? b.left() : null;
+        if (!(other instanceof Expr.Name n)) return;
+        if ((b.op() == Expr.BinaryOp.NE) != holds) return;
+        Scope.Binding binding = scope.lookup(n.name());
+        if (binding != null && binding.type() instanceof Type.Optional o) {
+            out.put(n.name(), new Scope.Binding(n.name(), o.inner(), binding.kind() == Scope.Kind.VARIABLE ? Scope.Kind.VALUE : binding.kind(), binding.declared()));
         }
     }
 
@@ -881,6 +1059,15 @@ public final class Checker {
         }
     }
 
+    /**
+     * A range's loop variable is a symbol of its own, so that slices such as {@code x[:, t:t + 1]}
+     * have the size 1 (a polynomial difference), as sizes do.
+     */
+    private static Type rangeSymbol(Type var, Expr to, Ident variable) {
+        if (to == null || !(var instanceof Type.Int)) return var;
+        return new Type.Int(Dim.of(new Sym(variable.name(), variable.span(), false)));
+    }
+
     /** The type of a loop variable over {@code from..to} (ints) or over a list. */
     private Type loopVariable(Expr from, Expr to, Scope scope, Span at) {
         Type a = expr(from, scope);
@@ -919,19 +1106,25 @@ public final class Checker {
             case Expr.FloatLit f -> Type.FLOAT;
             case Expr.StringLit s -> Type.STRING;
             case Expr.BoolLit b -> Type.BOOL;
+            case Expr.NoneLit n -> Type.NONE;
             case Expr.Name n -> name(n, scope);
             case Expr.ListLit l -> list(l, scope);
             case Expr.TupleLit t -> new Type.Tuple(t.elements().stream().map(x -> expr(x, scope)).toList());
             case Expr.Call c -> call(c, scope);
             case Expr.Member m -> member(m, scope);
             case Expr.Index i -> Indexing.index(this, i, scope);
+            case Expr.Binary b when b.op() == Expr.BinaryOp.AND -> {
+                // `gate != none and sum(gate) > 0`: the right side knows what the left one proved.
+                Type l = expr(b.left(), scope);
+                yield Operators.binary(this, b, l, expr(b.right(), narrowed(b.left(), true, scope)));
+            }
             case Expr.Binary b -> Operators.binary(this, b, expr(b.left(), scope), expr(b.right(), scope));
             case Expr.Unary u -> Operators.unary(this, u, expr(u.operand(), scope));
             case Expr.As a -> as(a, scope);
             case Expr.If i -> {
                 condition(i.condition(), scope);
-                Type a = expr(i.then(), scope);
-                Type b = expr(i.otherwise(), scope);
+                Type a = expr(i.then(), narrowed(i.condition(), true, scope));
+                Type b = expr(i.otherwise(), narrowed(i.condition(), false, scope));
                 Type j = Types.join(a, b);
                 if (j == null) {
                     diags.error(Code.E039, i.span(), "the branches have different types: " + a + " and " + b);
@@ -940,7 +1133,7 @@ public final class Checker {
                 yield j;
             }
             case Expr.For f -> {
-                Type var = loopVariable(f.from(), f.to(), scope, f.span());
+                Type var = rangeSymbol(loopVariable(f.from(), f.to(), scope, f.span()), f.to(), f.variable());
                 Scope inner = scope.child();
                 inner.define(f.variable().name(), var, Scope.Kind.VALUE, f.variable().span());
                 Type body = expr(f.body(), inner);
@@ -995,6 +1188,7 @@ public final class Checker {
     private Type member(Expr.Member m, Scope scope) {
         Type target = expr(m.target(), scope);
         String name = m.member().name();
+        if (target instanceof Type.Optional) return optionalUse(m.target(), target);
         switch (target) {
             case Type.Instance inst -> {
                 BlockInfo info = blockInfo(inst.decl());
@@ -1003,6 +1197,11 @@ public final class Checker {
                 if (info.members().containsKey(name)) return Types.substitute(info.members().get(name), subst, Map.of());
                 if (info.methods().containsKey(name)) return new Type.MethodRef(inst, methodDecl(inst.decl(), name));
                 if (info.intParams().containsKey(name)) return new Type.Int(Dim.of(info.intParams().get(name)).substitute(subst));
+                if (info.states().containsKey(name)) {
+                    diags.error(Code.E016, m.member().span(), "'" + name + "' is a state of " + inst.decl().kindWord() + " '" + inst.decl().name()
+                            + "': only its own methods read and assign it");
+                    return Type.ERROR;
+                }
                 if (WEIGHT_METHODS.containsKey(name)) return new Type.BuiltinRef(WEIGHT_METHODS.get(name).apply(inst));
                 Signature ctor = blockSignature(inst.decl());
                 if (ctor != null && ctor.param(name) != null) return ctor.param(name).type() instanceof Type.Int ? Type.INT : ctor.param(name).type();
@@ -1040,7 +1239,8 @@ public final class Checker {
     /**
      * Methods every block and model has: {@code m.load(path)} reads its tensor parameters from a
      * safetensors file or a checkpoint directory by their dotted names ({@code layers.0.q_proj.weight})
-     * and returns the block; {@code m.save(path)} writes them.
+     * and returns the block; {@code m.save(path)} writes them. {@code m.session()} opens a session
+     * (same weights, own states) and {@code s.reset()} empties its states.
      */
     private static final Map<String, java.util.function.Function<Type.Instance, Builtin>> WEIGHT_METHODS = Map.of(
             "load", inst -> new Builtin("load", "load(path)", "reads the tensor parameters by name from a safetensors file or checkpoint folder",
@@ -1048,7 +1248,11 @@ public final class Checker {
                             : c.error(Code.E030, c.span(), "load takes one path (a string)")),
             "save", inst -> new Builtin("save", "save(path)", "writes the tensor parameters by name to a safetensors file",
                     c -> c.count() == 1 && (c.arg(0) instanceof Type.Str || Type.isLenient(c.arg(0))) ? Type.UNIT
-                            : c.error(Code.E030, c.span(), "save takes one path (a string)")));
+                            : c.error(Code.E030, c.span(), "save takes one path (a string)")),
+            "session", inst -> new Builtin("session", "session()", "a new instance that shares every weight with this one and keeps its own states across calls",
+                    c -> c.count() == 0 ? inst : c.error(Code.E020, c.span(), "session takes no arguments")),
+            "reset", inst -> new Builtin("reset", "reset()", "empties the states of a session (and of its sub-blocks)",
+                    c -> c.count() == 0 ? Type.UNIT : c.error(Code.E020, c.span(), "reset takes no arguments")));
 
     private Type memberOfUnion(Type.Union u, Expr.Member m, Scope scope) {
         // Members of a hybrid layer list: every alternative must have it, with one type.
@@ -1085,6 +1289,7 @@ public final class Checker {
 
     private Type as(Expr.As a, Scope scope) {
         Type v = expr(a.value(), scope);
+        if (v instanceof Type.Optional) return optionalUse(a.value(), v);
         // x as bf16 / as int / as float: conversions
         if (a.type() instanceof TypeExpr.Named n) {
             Type target = namedType(n.name(), scope);

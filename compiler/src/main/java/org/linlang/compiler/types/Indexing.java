@@ -24,6 +24,7 @@ final class Indexing {
             }
         }
         if (Type.isLenient(target)) return target;
+        if (target instanceof Type.Optional) return ch.optionalUse(e.target(), target);
         switch (target) {
             case Type.ListOf l -> {
                 if (items.size() != 1 || !(items.getFirst() instanceof Expr.At at)) {

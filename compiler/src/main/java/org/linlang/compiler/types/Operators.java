@@ -11,6 +11,9 @@ final class Operators {
     static Type binary(Checker ch, Expr.Binary b, Type l, Type r) {
         BinaryOp op = b.op();
         if (l instanceof Type.Error || r instanceof Type.Error) return Type.ERROR;
+        if ((op == BinaryOp.EQ || op == BinaryOp.NE) && (l instanceof Type.None || r instanceof Type.None)) return Type.BOOL;
+        if (l instanceof Type.Optional) return ch.optionalUse(b.left(), l);
+        if (r instanceof Type.Optional) return ch.optionalUse(b.right(), r);
         if (l instanceof Type.Dynamic || r instanceof Type.Dynamic) return Type.DYNAMIC;
         if (op.isLogical()) {
             if (l instanceof Type.Bool && r instanceof Type.Bool) return Type.BOOL;
@@ -101,6 +104,7 @@ final class Operators {
 
     static Type unary(Checker ch, Expr.Unary u, Type t) {
         if (Type.isLenient(t)) return t;
+        if (t instanceof Type.Optional) return ch.optionalUse(u.operand(), t);
         if (u.op() == Expr.UnaryOp.NOT) {
             if (t instanceof Type.Bool || (t instanceof Type.Tensor x && x.dtype() == DType.BOOL)) return t;
             return ch.error(Code.E042, u.span(), "'not' needs a bool, found " + Unifier.describe(t));

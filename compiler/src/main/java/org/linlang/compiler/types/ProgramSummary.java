@@ -33,6 +33,7 @@ public final class ProgramSummary {
                     Checker.BlockInfo info = ch.blockInfo(b);
                     if (info == null) break;
                     info.members().forEach((n, t) -> out.append("  ").append(n).append(": ").append(t).append('\n'));
+                    info.states().forEach((n, st) -> out.append("  state ").append(n).append(": ").append(st.type()).append('\n'));
                     info.methods().forEach((n, s) -> out.append("  ").append(signature(s)).append('\n'));
                 }
             }

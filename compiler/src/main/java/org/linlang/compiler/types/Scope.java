@@ -17,6 +17,8 @@ public final class Scope {
         VARIABLE,
         /** A recurrence state: may be reassigned, and must keep its shape. */
         STATE,
+        /** A block's {@code state} member inside one of its methods: may be reassigned, its free dimensions may change. */
+        BLOCK_STATE,
         /** A symbolic dimension introduced by a signature ({@code B}, {@code T}). */
         DIM
     }
@@ -37,6 +39,12 @@ public final class Scope {
             Binding b = s.names.get(name);
             if (b != null) return b;
         }
+        return null;
+    }
+
+    /** The scope (this or an enclosing one) that binds a name, or null. */
+    public Scope owner(String name) {
+        for (Scope s = this; s != null; s = s.parent) if (s.names.containsKey(name)) return s;
         return null;
     }
 

@@ -71,6 +71,16 @@ public sealed interface Type {
         }
     }
 
+    /** The type of {@code none}: the value of an optional parameter that was left out. */
+    record None() implements Type {
+        @Override public String toString() { return "none"; }
+    }
+
+    /** A parameter declared {@code = none}: a value of {@code inner}, or none. Printed {@code [B, T, H]?}. */
+    record Optional(Type inner) implements Type {
+        @Override public String toString() { return inner + "?"; }
+    }
+
     /** A value whose type is only known at run time (what {@code load} returns). */
     record Dynamic() implements Type {
         @Override public String toString() { return "dynamic"; }
@@ -113,6 +123,7 @@ public sealed interface Type {
     Type UNIT = new Unit();
     Type ERROR = new Error();
     Type DYNAMIC = new Dynamic();
+    Type NONE = new None();
 
     static boolean isNumeric(Type t) { return t instanceof Int || t instanceof Float || t instanceof Tensor; }
 

@@ -16,6 +16,7 @@ public final class Types {
             case Type.Int i -> i.value() == null ? i : new Type.Int(i.value().substitute(dims));
             case Type.Tuple x -> new Type.Tuple(x.parts().stream().map(p -> substitute(p, dims, rests)).toList());
             case Type.ListOf x -> new Type.ListOf(substitute(x.element(), dims, rests));
+            case Type.Optional x -> new Type.Optional(substitute(x.inner(), dims, rests));
             case Type.Union x -> new Type.Union(x.alternatives().stream().map(p -> substitute(p, dims, rests)).toList());
             case Type.Instance x -> {
                 Map<String, Dim> ints = new HashMap<>();
@@ -39,6 +40,7 @@ public final class Types {
                 yield true;
             }
             case Type.ListOf x when b instanceof Type.ListOf y -> same(x.element(), y.element());
+            case Type.Optional x when b instanceof Type.Optional y -> same(x.inner(), y.inner());
             case Type.Instance x when b instanceof Type.Instance y -> x.decl() == y.decl() && x.ints().equals(y.ints());
             default -> a.equals(b);
         };
@@ -52,6 +54,13 @@ public final class Types {
         if (a instanceof Type.Error || b instanceof Type.Error) return Type.ERROR;
         if (a instanceof Type.Dynamic) return b;
         if (b instanceof Type.Dynamic) return a;
+        // none and a value (or an optional one) join as optional: `if c then x else none`.
+        if (a instanceof Type.None && b instanceof Type.None) return a;
+        if (a instanceof Type.None) return b instanceof Type.Optional ? b : new Type.Optional(b);
+        if (b instanceof Type.None) return a instanceof Type.Optional ? a : new Type.Optional(a);
+        if (a instanceof Type.Optional x && !(b instanceof Type.Optional)) { Type j = join(x.inner(), b); return j == null ? null : new Type.Optional(j); }
+        if (b instanceof Type.Optional y && !(a instanceof Type.Optional)) { Type j = join(a, y.inner()); return j == null ? null : new Type.Optional(j); }
+        if (a instanceof Type.Optional x && b instanceof Type.Optional y) { Type j = join(x.inner(), y.inner()); return j == null ? null : new Type.Optional(j); }
         if (a instanceof Type.Int x && b instanceof Type.Int y) return x.equals(y) ? a : Type.INT;
         if (a instanceof Type.Int && b instanceof Type.Float || a instanceof Type.Float && b instanceof Type.Int) return Type.FLOAT;
         if (a instanceof Type.Instance x && b instanceof Type.Instance y && x.decl() == y.decl()) {

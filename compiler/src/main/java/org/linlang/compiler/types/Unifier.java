@@ -25,6 +25,11 @@ final class Unifier {
     // ---- pass 1: bind variables that stand alone -----------------------------------------------------
 
     void bind(Type param, Type arg, Span at) {
+        if (param instanceof Type.Optional o) {
+            // An optional parameter binds its dimensions from a present argument only.
+            if (!(arg instanceof Type.None)) bind(o.inner(), arg instanceof Type.Optional a ? a.inner() : arg, at);
+            return;
+        }
         switch (param) {
             case Type.Tensor p when arg instanceof Type.Tensor a -> {
                 bindShape(p.shape(), a.shape(), at);
@@ -71,6 +76,15 @@ final class Unifier {
 
     Problem check(Type param, Type arg, String what) {
         if (Type.isLenient(param) || Type.isLenient(arg)) return null;
+        if (param instanceof Type.Optional o) {
+            // none, a value, or another optional value.
+            if (arg instanceof Type.None) return null;
+            return check(o.inner(), arg instanceof Type.Optional a ? a.inner() : arg, what);
+        }
+        if (arg instanceof Type.Optional a) {
+            return new Problem(Code.E064, what + " may be none (it is " + a + ") but must be " + apply(param)
+                    + "; use it where it is known to be present, inside 'if … != none'", null, null);
+        }
         Type p = apply(param);
         switch (p) {
             case Type.Tensor pt -> {
@@ -185,6 +199,7 @@ final class Unifier {
         return switch (t) {
             case Type.Tensor x when x.dtype() == null -> new Type.Tensor(d, x.shape());
             case Type.Tuple x -> new Type.Tuple(x.parts().stream().map(p -> withDtype(p, d)).toList());
+            case Type.Optional x -> new Type.Optional(withDtype(x.inner(), d));
             default -> t;
         };
     }
@@ -203,6 +218,8 @@ final class Unifier {
             case Type.Int x -> "an int";
             case Type.Float x -> "a float";
             case Type.Bool x -> "a bool";
+            case Type.None x -> "none";
+            case Type.Optional x -> "an optional " + x;
             default -> t.toString();
         };
     }

@@ -144,6 +144,27 @@ public final class LinValue {
         }
     }
 
+    /**
+     * Calls a method of a block or model instance ({@code m.step(x)}, {@code m.session()},
+     * {@code s.reset()}) with positional arguments, converted as for {@link #call}. Calling the
+     * instance itself ({@link #call}) runs its forward method.
+     */
+    public LinValue invoke(String method, Object... args) {
+        if (!value.canInvokeMember(method)) throw new IllegalStateException(this + " has no method '" + method + "'");
+        try {
+            return new LinValue(value.invokeMember(method, HostValues.toLin(args)));
+        } catch (PolyglotException e) {
+            throw LinException.of(e);
+        }
+    }
+
+    /**
+     * A session of a block or model instance: the same weights (shared, not copied) and its own
+     * states, which persist across calls ({@code prefill, then one token at a time}) until
+     * {@code session.invoke("reset")}. The instance itself stays pure: each call starts empty.
+     */
+    public LinValue session() { return invoke("session"); }
+
     /** As Lin shows the value: strings quoted, floats in their shortest form. */
     @Override
     public String toString() {

@@ -35,6 +35,14 @@ public final class LinContext {
         return session;
     }
 
+    /** How many block methods are running now: 0 means a call comes from outside every block. */
+    private int blockCallDepth;
+
+    /** Enters a block method; returns the depth before it (0: the outermost call). */
+    public int enterBlockCall() { return blockCallDepth++; }
+
+    public void exitBlockCall() { blockCallDepth--; }
+
     /** Writes one line to standard output and flushes it, so it interleaves correctly with stderr. */
     @TruffleBoundary
     public void printLine(String line) {

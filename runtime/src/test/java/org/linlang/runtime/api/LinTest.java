@@ -295,4 +295,58 @@ class LinTest {
             assertArrayEquals(new float[] {0.5f, 1, 1.5f, 2}, y.asFloatArray());
         }
     }
+
+    /**
+     * A session's steps against a causal depthwise convolution written here in float64 loops: the
+     * session's conv cache must carry the last kernel - 1 inputs from call to call, while the plain
+     * instance forgets them.
+     */
+    @Test
+    void aSessionCarriesAConvCacheAcrossCallsAsAPlainJavaConvolutionSays() {
+        int channels = 3, kernel = 4, steps = 7;
+        try (Lin lin = Lin.create()) {
+            lin.eval("""
+                    block Conv(channels: int, kernel: int = 4) {
+                        weight: f32[channels, kernel]
+                        state cache: f32[B, kernel - 1, channels]
+                        forward(x: [B, T, channels]) -> [B, T, channels] {
+                            let xs = concat(cache, x, axis = 1)
+                            cache = xs[:, T:]
+                            let y = zeros_like(x)
+                            for j in 0..kernel { y = y + xs[:, j:j + T] * weight[:, j] }
+                            return y
+                        }
+                    }
+                    let m = Conv(3)
+                    """);
+            float[] w = lin.eval("m.weight").asFloatArray(); // [channels, kernel]
+            float[] x = new float[steps * channels];
+            for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(1.7 * i + 0.3);
+            LinValue model = lin.get("m");
+            LinValue session = model.session();
+            for (int t = 0; t < steps; t++) {
+                float[] xt = java.util.Arrays.copyOfRange(x, t * channels, (t + 1) * channels);
+                float[] got = session.call(Lin.tensor(xt, 1, 1, channels)).asFloatArray();
+                float[] plain = model.call(Lin.tensor(xt, 1, 1, channels)).asFloatArray();
+                double err = 0, norm = 0, plainErr = 0;
+                for (int c = 0; c < channels; c++) {
+                    double ref = 0;
+                    for (int j = 0; j < kernel; j++) {
+                        int from = t - (kernel - 1) + j;
+                        if (from >= 0) ref += (double) w[c * kernel + j] * x[from * channels + c];
+                    }
+                    double plainRef = (double) w[c * kernel + kernel - 1] * xt[c];
+                    err += (got[c] - ref) * (got[c] - ref);
+                    plainErr += (plain[c] - plainRef) * (plain[c] - plainRef);
+                    norm += ref * ref;
+                }
+                assertTrue(Math.sqrt(err / norm) <= 1e-6, "step " + t + ": relative error " + Math.sqrt(err / norm));
+                assertTrue(Math.sqrt(plainErr / norm) <= 1e-6, "plain call at step " + t + " must start from an empty cache");
+            }
+            session.invoke("reset");
+            float[] first = java.util.Arrays.copyOfRange(x, 0, channels);
+            float[] again = session.call(Lin.tensor(first, 1, 1, channels)).asFloatArray();
+            for (int c = 0; c < channels; c++) assertEquals((double) w[c * kernel + kernel - 1] * first[c], again[c], 1e-6);
+        }
+    }
 }

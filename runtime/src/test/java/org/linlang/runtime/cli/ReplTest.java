@@ -112,6 +112,36 @@ class ReplTest {
     }
 
     @Test
+    void aSessionKeepsItsStatesAcrossInputsAndErrors() {
+        Session s = repl("""
+                block Acc(d: int) {
+                    state total: f32[B, d]
+                    forward(x: [B, d]) -> [B, d] {
+                        total = total + x
+                        return total
+                    }
+                }
+                let s = Acc(2).session()
+                s(ones([1, 2]))
+                s(ones([3, 2]))
+                s.total
+                s(ones([1, 2]))
+                s.reset()
+                s(ones([1, 2]))
+                let m = Acc(2)
+                m(ones([1, 2]))
+                m(ones([1, 2]))
+                """);
+        assertTrue(s.err().contains("<repl 4>:1:1: error: state 'total' of Acc.forward has shape [1, 2], but it is declared total: f32[B, d] with B = 3"), s.err());
+        assertTrue(s.err().contains("<repl 5>:1:3: error[E016]: 'total' is a state of block 'Acc'"), s.err());
+        assertNoJavaTrace(s.err());
+        // The failed call left the state as it was; reset empties it; the plain instance never keeps it.
+        assertEquals(List.of("tensor([[1.0000, 1.0000]], f32[1, 2])", "tensor([[2.0000, 2.0000]], f32[1, 2])",
+                "tensor([[1.0000, 1.0000]], f32[1, 2])", "tensor([[1.0000, 1.0000]], f32[1, 2])",
+                "tensor([[1.0000, 1.0000]], f32[1, 2])"), s.outLines());
+    }
+
+    @Test
     void anInputThatFailsDefinesNothing() {
         Session s = repl("""
                 let broken = undefined_name + 1

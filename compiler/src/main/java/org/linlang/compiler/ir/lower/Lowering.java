@@ -53,6 +53,8 @@ public final class Lowering {
     private final List<StateUse> stateUses = new ArrayList<>();
     private int recurrenceCalls;
     private final List<Graph.Output> stateOutputs = new ArrayList<>();
+    /** Instances with {@code state} members, in construction order: their states are graph inputs and outputs. */
+    private final List<Instance> stateful = new ArrayList<>();
     private final BuiltinLowering builtins;
 
     private Lowering(Program program, EntryPoint entry, GraphBuilder gb) {
@@ -238,7 +240,9 @@ public final class Lowering {
         return switch (entry.decl()) {
             case Decl.Block b -> {
                 Instance inst = constructEntry(b);
-                yield callMethod(inst, inst.method(entry.method()), positional, new LinkedHashMap<>());
+                Value result = callMethod(inst, inst.method(entry.method()), positional, new LinkedHashMap<>());
+                stateOutputs.addAll(blockStateOutputs());
+                yield result;
             }
             case Decl.Fn f -> {
                 var named = new LinkedHashMap<String, Arg>();
@@ -330,6 +334,7 @@ public final class Lowering {
     Value callMethod(Instance self, Decl.Method m, List<Arg> positional, Map<String, Arg> named) {
         if (m == null) throw new IrException(self.decl.kindWord() + " " + self.decl.name() + " has no forward method");
         Env env = bind(m.params(), positional, named, self.env, "method " + m.name());
+        enterStates(self, env);
         instances.push(self);
         try {
             Value r = exec(m.body(), env);
@@ -347,6 +352,10 @@ public final class Lowering {
         for (Decl.Member m : b.members()) {
             switch (m) {
                 case Decl.TensorParam p -> env.define(p.name().name(), new Value.LazyWeight(inst, p));
+                case Decl.StateMember st -> {
+                    env.define(st.name().name(), new Value.LazyState(inst, st));
+                    if (!stateful.contains(inst)) stateful.add(inst);
+                }
                 case Decl.Field f -> {
                     Value v = eval(f.value(), env);
                     adopt(v, inst, f.name().name());
@@ -356,6 +365,46 @@ public final class Lowering {
             }
         }
         return new Value.Inst(inst);
+    }
+
+    /**
+     * The start of a method of a block with states. A state not read yet in this graph becomes a
+     * {@link Op#STATE} source named by its dotted path ({@code mixers.3.keys}), typed with the method's
+     * dimensions and, for the others (a cache's length {@code P}), the entry's symbols; then the
+     * method's state dimensions are bound from the state's current value, as the interpreter does.
+     */
+    private void enterStates(Instance self, Env env) {
+        for (Decl.Member m : self.decl.members()) {
+            if (!(m instanceof Decl.StateMember st) || !(st.type() instanceof TypeExpr.Tensor te)) continue;
+            String name = st.name().name();
+            Value v = self.env.local(name);
+            if (v instanceof Value.LazyState) {
+                var dims = new ArrayList<Dim>();
+                for (TypeExpr.DimExpr d : te.dims()) dims.add(entryDim(d, env));
+                DType dt = te.dtype() == null ? DType.F32 : DType.parse(te.dtype().name());
+                v = new Value.Tensor(gb.state(statePath(self, name), new TensorType(dt, dims)));
+                self.env.define(name, v);
+            }
+            bindDims(te, v, env);
+        }
+    }
+
+    private static String statePath(Instance inst, String state) {
+        return inst.path().isEmpty() ? state : inst.path() + "." + state;
+    }
+
+    /** The new value of every state a method assigned, as the graph output {@code mixers.3.keys'}. */
+    private List<Graph.Output> blockStateOutputs() {
+        var out = new ArrayList<Graph.Output>();
+        for (Instance inst : stateful) {
+            for (Decl.Member m : inst.decl.members()) {
+                if (!(m instanceof Decl.StateMember st)) continue;
+                if (inst.env.local(st.name().name()) instanceof Value.Tensor t && t.node().op() != Op.STATE) {
+                    out.add(new Graph.Output(statePath(inst, st.name().name()) + "'", t.node(), true));
+                }
+            }
+        }
+        return out;
     }
 
     /** Gives the blocks a field holds their place in the model: {@code mixers.3}. */
@@ -510,9 +559,10 @@ public final class Lowering {
             int n = ordinal.computeIfAbsent(u.call(), c -> counter.merge(u.layer() + "." + u.recurrence(), 1, Integer::sum));
             names.put(u.provisional(), prefix + u.recurrence() + (n == 1 ? "" : "#" + n) + "." + u.state());
         }
-        Graph renamed = Rewriter.rewrite(g, (n, ins, b) -> n.op() == Op.STATE ? b.state(names.get(n.name()), n.type()) : null);
+        // Block states (mixers.3.keys) are named already.
+        Graph renamed = Rewriter.rewrite(g, (n, ins, b) -> n.op() == Op.STATE ? b.state(names.getOrDefault(n.name(), n.name()), n.type()) : null);
         var outs = new ArrayList<Graph.Output>();
-        for (Graph.Output o : renamed.outputs()) outs.add(o.state() ? new Graph.Output(names.get(o.name()), o.node(), true) : o);
+        for (Graph.Output o : renamed.outputs()) outs.add(o.state() ? new Graph.Output(names.getOrDefault(o.name(), o.name()), o.node(), true) : o);
         return renamed.withNodes(renamed.nodes(), outs);
     }
 
@@ -600,6 +650,7 @@ public final class Lowering {
             case Expr.FloatLit f -> new Value.Flt(f.value());
             case Expr.StringLit s -> new Value.Str(s.value());
             case Expr.BoolLit b -> new Value.Bool(b.value());
+            case Expr.NoneLit n -> new Value.None();
             case Expr.Name n -> name(n, env);
             case Expr.ListLit l -> new Value.Lst(l.elements().stream().map(x -> eval(x, env)).toList());
             case Expr.TupleLit t -> new Value.Tuple(t.elements().stream().map(x -> eval(x, env)).toList());

@@ -35,6 +35,11 @@ final class Operators {
     }
 
     static Value binary(Lowering lw, BinaryOp b, Value l, Value r) {
+        // `x != none` is known when the graph is built: the call's arguments are.
+        if ((l instanceof Value.None || r instanceof Value.None) && (b == BinaryOp.EQ || b == BinaryOp.NE)) {
+            boolean same = l instanceof Value.None && r instanceof Value.None;
+            return new Value.Bool((b == BinaryOp.EQ) == same);
+        }
         if (l instanceof Value.Tensor || r instanceof Value.Tensor) return tensorBinary(lw, op(b), l, r);
         return host(op(b), l, r);
     }

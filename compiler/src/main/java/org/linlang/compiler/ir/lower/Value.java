@@ -51,6 +51,12 @@ sealed interface Value {
 
     record Unit() implements Value {}
 
+    /** A block's {@code state} member before a method of its block first runs in this graph. */
+    record LazyState(Instance owner, Decl.StateMember member) implements Value {}
+
+    /** {@code none}: an optional parameter left out. */
+    record None() implements Value {}
+
     static String describe(Value v) {
         return switch (v) {
             case Int i -> "the int " + i.v();
@@ -70,6 +76,8 @@ sealed interface Value {
             case Module m -> "module " + m.path();
             case LazyWeight w -> "weight " + w.param().name();
             case Unit u -> "nothing";
+            case None n -> "none";
+            case LazyState s -> "state " + s.member().name();
         };
     }
 }

@@ -48,8 +48,15 @@ public final class ShapeSpec {
     private final Param[] params;
     private final String[] freeNames;
     private final String[] knownNames;
+    /** The params are a block's states (checked when a method starts or assigns one), not arguments. */
+    private final boolean states;
 
     public ShapeSpec(String callee, List<Param> params, List<String> freeNames, List<String> knownNames) {
+        this(callee, params, freeNames, knownNames, false);
+    }
+
+    public ShapeSpec(String callee, List<Param> params, List<String> freeNames, List<String> knownNames, boolean states) {
+        this.states = states;
         this.callee = callee;
         this.params = params.toArray(Param[]::new);
         this.freeNames = freeNames.toArray(String[]::new);
@@ -74,12 +81,13 @@ public final class ShapeSpec {
         for (int i = 0; i < params.length; i++) {
             Param p = params[i];
             Object v = values[i];
-            if (!p.isTensor() || v == LinMissing.INSTANCE) continue;
+            // Missing: the default applies later; none: an optional parameter left out.
+            if (!p.isTensor() || v == LinMissing.INSTANCE || v == org.linlang.runtime.truffle.values.LinNone.INSTANCE) continue;
             if (v instanceof LinTensor t) {
                 shapes[i] = t.tensor().shape();
                 dtypes[i] = t.dtype();
             } else if (!(p.isScalarTensor() && (v instanceof Long || v instanceof Double || v instanceof Boolean))) {
-                throw new IllegalArgumentException("argument '" + p.name + "' of " + callee + " must be a tensor " + typeText(p)
+                throw new IllegalArgumentException(subject(p) + " must be a tensor " + typeText(p)
                         + ", got " + LinValues.aTypeName(v));
             }
         }
@@ -125,13 +133,13 @@ public final class ShapeSpec {
             long[] s = shapes[i];
             if (s == null || !p.isTensor()) continue;
             if (p.dtype != null && dtypes[i] != null && p.dtype != dtypes[i]) {
-                throw new IllegalArgumentException("argument '" + p.name + "' of " + callee + " is " + LinTensor.typeText(dtypes[i], s)
-                        + ", but " + callee + " takes " + p.name + ": " + typeText(p));
+                throw new IllegalArgumentException(subject(p) + " is " + LinTensor.typeText(dtypes[i], s)
+                        + ", but " + declared(p));
             }
             int n = p.dims.length;
             if (p.rest ? s.length < n : s.length != n) {
-                throw new IllegalArgumentException("argument '" + p.name + "' of " + callee + " has shape " + LinTensor.shapeText(s)
-                        + " (" + count(s.length) + "), but " + callee + " takes " + p.name + ": " + typeText(p)
+                throw new IllegalArgumentException(subject(p) + " has shape " + LinTensor.shapeText(s)
+                        + " (" + count(s.length) + "), but " + declared(p)
                         + " (" + (p.rest ? "at least " : "") + count(n) + ")");
             }
             int offset = s.length - n;
@@ -149,12 +157,22 @@ public final class ShapeSpec {
                     throw new IllegalArgumentException("dimension " + text(d) + " of parameter '" + p.name + "' of " + callee + " cannot be computed: " + e.getMessage());
                 }
                 if (expected != s[offset + k]) {
-                    throw new IllegalArgumentException("argument '" + p.name + "' of " + callee + " has shape " + LinTensor.shapeText(s)
-                            + ", but " + callee + " takes " + p.name + ": " + typeText(p) + explain(d, dims, bound, boundBy, known, shapes, i));
+                    throw new IllegalArgumentException(subject(p) + " has shape " + LinTensor.shapeText(s)
+                            + ", but " + declared(p) + explain(d, dims, bound, boundBy, known, shapes, i));
                 }
             }
         }
         return new Bound(dims, bound, rest == null ? new long[0] : rest);
+    }
+
+    /** "argument 'x' of rms" or "state 'keys' of Attn.forward". */
+    private String subject(Param p) {
+        return (states ? "state '" : "argument '") + p.name + "' of " + callee;
+    }
+
+    /** "rms takes x: [.., D]" or "it is declared keys: f32[B, P, heads, dk]". */
+    private String declared(Param p) {
+        return (states ? "it is declared " : callee + " takes ") + p.name + ": " + typeText(p);
     }
 
     /** {@code c * X} or {@code X * c} (c a nonzero literal, X free) as {@code c * X}; anything else null. */
@@ -204,7 +222,7 @@ public final class ShapeSpec {
                 String s = f.name + " = " + dims[f.index];
                 if (bound[f.index] && boundBy[f.index] != at) {
                     int by = boundBy[f.index];
-                    s += " (from argument '" + params[by].name + "' of shape " + LinTensor.shapeText(shapes[by]) + ")";
+                     s += " (from " + (states ? "state '" : "argument '") + params[by].name + "' of shape " + LinTensor.shapeText(shapes[by]) + ")";
                 }
                 if (!out.contains(s)) out.add(s);
             }

@@ -21,7 +21,11 @@ import org.linlang.runtime.truffle.nodes.LinRootNode;
 import org.linlang.runtime.truffle.nodes.LinStatementNode;
 import org.linlang.runtime.truffle.nodes.blocks.LinBindMethodNode;
 import org.linlang.runtime.truffle.nodes.blocks.LinFinishInstanceNode;
+import org.linlang.runtime.truffle.nodes.blocks.LinMethodCallNode;
 import org.linlang.runtime.truffle.nodes.blocks.LinNewInstanceNode;
+import org.linlang.runtime.truffle.nodes.blocks.LinReadStateNode;
+import org.linlang.runtime.truffle.nodes.blocks.LinStateOrMissingNode;
+import org.linlang.runtime.truffle.nodes.blocks.LinWriteStateNode;
 import org.linlang.runtime.truffle.nodes.blocks.LinReadFieldNode;
 import org.linlang.runtime.truffle.nodes.blocks.LinSetFieldNode;
 import org.linlang.runtime.truffle.nodes.blocks.LinTensorParamNode;
@@ -74,9 +78,22 @@ final class Definitions {
 
     private static final class BlockScope {
         final LinBlockClass cls;
+        final Decl.Block decl;
         int selfSlot = -1;
+        /** Translating a method (not the constructor): the block's states are readable and assignable. */
+        boolean inMethod;
+        /** The method's names of state dimensions its signature does not bind (a cache's length P). */
+        final java.util.Set<String> stateFree = new java.util.HashSet<>();
 
-        BlockScope(LinBlockClass cls) { this.cls = cls; }
+        BlockScope(LinBlockClass cls, Decl.Block decl) {
+            this.cls = cls;
+            this.decl = decl;
+        }
+
+        Decl.StateMember state(String name) {
+            for (Decl.Member m : decl.members()) if (m instanceof Decl.StateMember st && st.name().name().equals(name)) return st;
+            return null;
+        }
     }
 
     private static final class RecurrenceScope {
@@ -153,6 +170,10 @@ final class Definitions {
                     slots.add(f.name().name());
                     kinds.add(LinBlockClass.SlotKind.FIELD);
                 }
+                case Decl.StateMember st -> {
+                    slots.add(st.name().name());
+                    kinds.add(LinBlockClass.SlotKind.STATE);
+                }
                 case Decl.Method method -> { }
             }
         }
@@ -164,6 +185,8 @@ final class Definitions {
         if (units != null) {
             cls.addWeightMethod(units.loadFunction());
             cls.addWeightMethod(units.saveFunction());
+            cls.addWeightMethod(units.sessionFunction());
+            cls.addWeightMethod(units.resetFunction());
         }
         if (units != null && units.program() != null) cls.setDefinition(new LinBlockClass.Definition(units.program(), b));
         classes.put(b.name().name(), cls);
@@ -197,7 +220,7 @@ final class Definitions {
     private void translateBlock(Decl.Block b) {
         LinBlockClass cls = classes.get(b.name().name());
         BlockScope saved = block;
-        block = new BlockScope(cls);
+        block = new BlockScope(cls, b);
         try {
             Decl.Fn ctor = new Decl.Fn(b.span(), b.doc(), b.name(), b.params(), null, List.of());
             cls.constructor().setCallTarget(t.function(ctor, 0, statements -> {
@@ -210,8 +233,10 @@ final class Definitions {
                 Decl.Fn fn = new Decl.Fn(method.span(), method.doc(), qualified, method.params(), method.result(), method.body());
                 cls.method(method.name().name()).setCallTarget(t.function(fn, 1, statements -> {
                     block.selfSlot = t.hiddenSlot("self");
+                    block.inMethod = true;
+                    block.stateFree.clear();
                     statements.add(LinWriteLocalNodeGen.create(block.selfSlot, new LinReadArgumentNode(0, null)).at(method.name().span()));
-                }, null).getCallTarget());
+                }, null, body -> new LinMethodCallNode(body).at(method.name().span())).getCallTarget());
             }
         } finally {
             block = saved;
@@ -244,6 +269,7 @@ final class Definitions {
                     statements.add(new LinSetFieldNode(self(), cls.slot(tp.name().name()), node).at(tp.span()));
                 }
                 case Decl.Field f -> statements.add(new LinSetFieldNode(self(), cls.slot(f.name().name()), t.expr(f.value())).at(f.span()));
+                case Decl.StateMember st -> { } // empty until a method assigns it
                 case Decl.Method method -> { }
             }
         }
@@ -269,8 +295,69 @@ final class Definitions {
         LinFunction method = block.cls.method(name.name());
         if (method != null) return new LinBindMethodNode(self(), method);
         int slot = block.cls.slot(name.name());
+        if (slot >= 0 && block.cls.slotKind(slot) == LinBlockClass.SlotKind.STATE) {
+            Decl.StateMember st = block.state(name.name());
+            if (!block.inMethod) return new LinErrorNode("state '" + name.name() + "' is only readable in the methods of " + block.cls.kindWord() + " '" + block.cls.name() + "'");
+            TypeExpr.Tensor type = (TypeExpr.Tensor) st.type();
+            LinExpressionNode[] sizes = type.dims().stream().map(this::dimNode).toArray(LinExpressionNode[]::new);
+            return new LinReadStateNode(self(), slot, sizes, stateDtype(type), name.name());
+        }
         if (slot >= 0) return new LinReadFieldNode(self(), slot, name.name());
         return null;
+    }
+
+    /** Whether a name is a state of the block whose method is being translated. */
+    boolean isState(String name) {
+        return block != null && block.inMethod && block.state(name) != null;
+    }
+
+    /**
+     * {@code keys = value} in a method: checked against the state's type, where the dimensions the
+     * method does not bind (bound at entry from the old value) may take any size.
+     */
+    LinStatementNode assignState(Stmt.Assign assign) {
+        Decl.StateMember st = block.state(assign.target().name());
+        TypeExpr.Tensor type = (TypeExpr.Tensor) st.type();
+        Dims dims = new Dims(name -> !block.stateFree.contains(name) && (t.isLocal(name) || isBlockMember(name)));
+        ShapeSpec.Param param = dims.param(st.name().name(), withDtype(type));
+        var spec = new ShapeSpec(t.currentFunctionName(), List.of(param), new ArrayList<>(dims.free.keySet()),
+                new ArrayList<>(dims.known.keySet()), true);
+        return new LinWriteStateNode(self(), block.cls.slot(st.name().name()), t.expr(assign.value()), spec,
+                dims.knownNodes.toArray(LinExpressionNode[]::new), stateDtype(type)).at(assign.span());
+    }
+
+    /**
+     * The start of a method of a block with states: binds the state dimensions its signature does not
+     * ({@code P}) from the states' current values (0 while empty), and checks the others (B, the
+     * block's parameters) against them, so a session called with another batch size says so.
+     */
+    private void enterStates(List<LinStatementNode> out, Span at, String callee) {
+        List<ShapeSpec.Param> specParams = new ArrayList<>();
+        List<LinExpressionNode> args = new ArrayList<>();
+        Dims dims = new Dims(name -> t.isLocal(name) || isBlockMember(name));
+        for (Decl.Member m : block.decl.members()) {
+            if (!(m instanceof Decl.StateMember st) || !(st.type() instanceof TypeExpr.Tensor type)) continue;
+            specParams.add(dims.param(st.name().name(), withDtype(type)));
+            args.add(new LinStateOrMissingNode(self(), block.cls.slot(st.name().name())));
+        }
+        if (specParams.isEmpty()) return;
+        int[] dimSlots = new int[dims.free.size()];
+        int k = 0;
+        for (String name : dims.free.keySet()) {
+            dimSlots[k++] = t.declareDimension(name);
+            block.stateFree.add(name);
+        }
+        var spec = new ShapeSpec(callee, specParams, new ArrayList<>(dims.free.keySet()), new ArrayList<>(dims.known.keySet()), true);
+        out.add(new LinBindDimsNode(spec, args.toArray(LinExpressionNode[]::new), dims.knownNodes.toArray(LinExpressionNode[]::new), dimSlots).at(at));
+    }
+
+    private static DType stateDtype(TypeExpr.Tensor type) {
+        return type.dtype() == null ? DType.F32 : DType.fromLin(type.dtype().name());
+    }
+
+    /** A state's type with its element type written out (f32 when left open), as the checker reads it. */
+    private static TypeExpr.Tensor withDtype(TypeExpr.Tensor type) {
+        return type.dtype() != null ? type : new TypeExpr.Tensor(type.span(), new Ident("f32", type.span()), type.dims());
     }
 
     /** Whether a name is a member or method of the block being translated. */
@@ -376,7 +463,7 @@ final class Definitions {
             Param p = params.get(i);
             LinExpressionNode arg = new LinReadArgumentNode(i, null).at(p.span());
             LinExpressionNode value = p.defaultValue() == null ? arg : new LinOrDefaultNode(arg, t.expr(p.defaultValue())).at(p.span());
-            prologue.add(LinWriteLocalNodeGen.create(slots[i], LinTranslator.coerce(value, p.type(), p.span())).at(p.span()));
+            prologue.add(LinWriteLocalNodeGen.create(slots[i], coerce(value, p)).at(p.span()));
         }
         int[] stateSlots = new int[states.size()];
         LinExpressionNode[] inits = new LinExpressionNode[states.size()];
@@ -474,10 +561,11 @@ final class Definitions {
                 Param p = params.get(i);
                 // The default sees the parameters before this one.
                 LinExpressionNode fallback = p.defaultValue() == null ? null : t.expr(p.defaultValue());
-                LinExpressionNode value = LinTranslator.coerce(new LinReadArgumentNode(i + firstArg, fallback).at(p.span()), p.type(), p.span());
+                LinExpressionNode value = coerce(new LinReadArgumentNode(i + firstArg, fallback).at(p.span()), p);
                 int slot = t.declareSlot(p.name().name(), p.type());
                 out.add(LinWriteLocalNodeGen.create(slot, value).at(p.span()));
             }
+            if (block != null && block.inMethod) enterStates(out, at, callee);
             return;
         }
         int[] slots = new int[params.size()];
@@ -487,8 +575,8 @@ final class Definitions {
             slots[i] = t.declareSlot(p.name().name(), p.type());
             // An int parameter may size the tensors (G in [B, T, Hk * G, K]), so its default applies
             // before the dimensions are bound; other defaults may use the dimensions (K ** -0.5), after.
-            LinExpressionNode value = p.defaultValue() == null ? LinTranslator.coerce(arg, p.type(), p.span())
-                    : isInt(p) ? LinTranslator.coerce(new LinOrDefaultNode(arg, t.expr(p.defaultValue())).at(p.span()), p.type(), p.span())
+            LinExpressionNode value = p.defaultValue() == null ? coerce(arg, p)
+                    : isInt(p) ? coerce(new LinOrDefaultNode(arg, t.expr(p.defaultValue())).at(p.span()), p)
                     : arg;
             out.add(LinWriteLocalNodeGen.create(slots[i], value).at(p.span()));
         }
@@ -511,8 +599,15 @@ final class Definitions {
             Param p = params.get(i);
             if (p.defaultValue() == null || isInt(p)) continue;
             LinExpressionNode value = new LinOrDefaultNode(LinReadLocalNodeGen.create(slots[i]), t.expr(p.defaultValue())).at(p.span());
-            out.add(LinWriteLocalNodeGen.create(slots[i], LinTranslator.coerce(value, p.type(), p.span())).at(p.span()));
+            out.add(LinWriteLocalNodeGen.create(slots[i], coerce(value, p)).at(p.span()));
         }
+        if (block != null && block.inMethod) enterStates(out, at, callee);
+    }
+
+    /** A parameter's value converted to its declared scalar type; an optional one ({@code = none}) may also be none. */
+    private static LinExpressionNode coerce(LinExpressionNode value, Param p) {
+        if (p.defaultValue() instanceof Expr.NoneLit) return value; // none, or a value the checker accepted
+        return LinTranslator.coerce(value, p.type(), p.span());
     }
 
     private static boolean isInt(Param p) {

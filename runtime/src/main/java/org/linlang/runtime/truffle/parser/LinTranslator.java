@@ -218,6 +218,13 @@ public final class LinTranslator {
      */
     LinRootNode function(Decl.Fn fn, int firstArg, java.util.function.Consumer<List<LinStatementNode>> before,
                          java.util.function.Function<List<LinStatementNode>, LinExpressionNode> body) {
+        return function(fn, firstArg, before, body, null);
+    }
+
+    /** As above; {@code around}, when given, wraps the whole body (a block method's call rules). */
+    LinRootNode function(Decl.Fn fn, int firstArg, java.util.function.Consumer<List<LinStatementNode>> before,
+                         java.util.function.Function<List<LinStatementNode>, LinExpressionNode> body,
+                         java.util.function.UnaryOperator<LinExpressionNode> around) {
         FrameBuilder outer = frame;
         frame = new FrameBuilder(fn);
         try {
@@ -233,6 +240,7 @@ public final class LinTranslator {
             }
             LinExpressionNode bodyNode = new LinFunctionBodyNode(statements.toArray(LinStatementNode[]::new), result, fn.name().name())
                     .at(fn.name().span());
+            if (around != null) bodyNode = around.apply(bodyNode);
             return new LinRootNode(language, frame.build(), bodyNode, fn.name().name(), section(fn.span()), false);
         } finally {
             frame = outer;
@@ -252,6 +260,9 @@ public final class LinTranslator {
     }
 
     int declareSlot(String name, TypeExpr type) { return frame.declare(name, type); }
+
+    /** The name of the function or method being translated ({@code Attn.forward}). */
+    String currentFunctionName() { return frame.function == null ? "the script" : frame.function.name().name(); }
 
     /** A slot for a dimension name bound by a call; reads of it are ints. */
     int declareDimension(String name) {
@@ -339,6 +350,7 @@ public final class LinTranslator {
     private LinStatementNode assign(Stmt.Assign assign) {
         String name = assign.target().name();
         Binding binding = frame.lookup(name);
+        if (binding == null && definitions.isState(name)) return definitions.assignState(assign);
         if (binding == null) {
             LinGlobal global = session == null ? null : session.variable(name);
             if (global != null) {
@@ -392,6 +404,7 @@ public final class LinTranslator {
             case Expr.FloatLit f -> new LinFloatLiteralNode(f.value());
             case Expr.StringLit s -> new LinConstantNode(s.value());
             case Expr.BoolLit b -> new LinBoolLiteralNode(b.value());
+            case Expr.NoneLit n -> new LinConstantNode(org.linlang.runtime.truffle.values.LinNone.INSTANCE);
             case Expr.Name n -> name(n);
             case Expr.ListLit l -> new LinListLiteralNode(exprs(l.elements()), false);
             case Expr.TupleLit t -> new LinListLiteralNode(exprs(t.elements()), true);

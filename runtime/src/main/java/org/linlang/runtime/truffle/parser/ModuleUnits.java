@@ -28,6 +28,8 @@ final class ModuleUnits {
     private ModuleLoader loader;
     private LinFunction load;
     private LinFunction save;
+    private LinFunction session;
+    private LinFunction reset;
 
     ModuleUnits(LinLanguage language, Program program) {
         this.language = language;
@@ -78,6 +80,24 @@ final class ModuleUnits {
             load.setCallTarget(new LinWeightsRootNode(language, true).getCallTarget());
         }
         return load;
+    }
+
+    /** {@code m.session()}: a session of the instance (shared weights, its own states). */
+    LinFunction sessionFunction() {
+        if (session == null) {
+            session = LinFunction.user("session", new String[0], new boolean[0]);
+            session.setCallTarget(new org.linlang.runtime.truffle.nodes.blocks.LinSessionRootNode(language, false).getCallTarget());
+        }
+        return session;
+    }
+
+    /** {@code s.reset()}: empties a session's states. */
+    LinFunction resetFunction() {
+        if (reset == null) {
+            reset = LinFunction.user("reset", new String[0], new boolean[0]);
+            reset.setCallTarget(new org.linlang.runtime.truffle.nodes.blocks.LinSessionRootNode(language, true).getCallTarget());
+        }
+        return reset;
     }
 
     /** {@code m.save(path)}. */

@@ -13,7 +13,11 @@ import java.util.Map;
  */
 public final class LinBlockClass {
     /** What a slot holds. */
-    public enum SlotKind { PARAM, INT_PARAM, TENSOR_PARAM, FIELD }
+    public enum SlotKind {
+        PARAM, INT_PARAM, TENSOR_PARAM, FIELD,
+        /** A {@code state} member: per-session memory, empty (null) until a method assigns it. */
+        STATE
+    }
 
     private final String name;
     private final boolean isModel;
@@ -60,6 +64,9 @@ public final class LinBlockClass {
         if (f.name().equals("forward")) forward = f;
     }
 
+    @TruffleBoundary
+    public List<String> methodNames() { return new java.util.ArrayList<>(methods.keySet()); }
+
     /** {@code load} and {@code save}, which every block has unless it defines a method of that name. */
     @TruffleBoundary
     public LinFunction weightMethod(String method) { return weightMethods.get(method); }
@@ -78,6 +85,12 @@ public final class LinBlockClass {
 
     /** The forward method, or null. */
     public LinFunction forward() { return forward; }
+
+    /** Whether instances have a {@code state} member of their own. */
+    public boolean hasStates() {
+        for (SlotKind k : slotKinds) if (k == SlotKind.STATE) return true;
+        return false;
+    }
 
     @TruffleBoundary
     public List<String> memberNames() {

@@ -175,6 +175,16 @@ public final class LinFunction implements TruffleObject {
         return out;
     }
 
+    /** Calls a method with its instance and positional host arguments (interop's invokeMember). */
+    @TruffleBoundary
+    public Object callMethod(Object receiver, Object[] arguments) {
+        Object[] bound = bindForHost(arguments);
+        Object[] withReceiver = new Object[bound.length + 1];
+        withReceiver[0] = receiver;
+        System.arraycopy(bound, 0, withReceiver, 1, bound.length);
+        return callTarget(bound.length).call(withReceiver);
+    }
+
     @ExportMessage boolean hasLanguage() { return true; }
 
     @ExportMessage Class<? extends com.oracle.truffle.api.TruffleLanguage<?>> getLanguage() { return LinLanguage.class; }

@@ -42,6 +42,9 @@ public final class LinMemberNode extends LinExpressionNode {
                 LinFunction method = cls.method(name);
                 if (method != null) return new LinBoundMethod(inst, method);
                 int slot = cls.slot(name);
+                if (slot >= 0 && cls.slotKind(slot) == LinBlockClass.SlotKind.STATE) {
+                    throw new LinRuntimeError("'" + name + "' is a state of " + cls.kindWord() + " '" + cls.name() + "': only its own methods read and assign it", this);
+                }
                 if (slot >= 0) return inst.read(slot);
                 LinFunction weights = cls.weightMethod(name);
                 if (weights != null) return new LinBoundMethod(inst, weights);

@@ -1,5 +1,7 @@
 package org.linlang.runtime.truffle.nodes.expression;
 
+import org.linlang.runtime.truffle.values.LinNone;
+
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.dsl.Fallback;
 import com.oracle.truffle.api.dsl.Specialization;
@@ -40,6 +42,16 @@ public abstract class LinEqualNode extends LinBinaryNode {
     @TruffleBoundary
     protected boolean eqString(String left, String right) {
         return left.equals(right) != negated;
+    }
+
+    /** {@code x != none}: only none equals none (a tensor compared with none is one value, not elementwise). */
+    @Specialization(guards = "isNone(left) || isNone(right)")
+    protected boolean eqNone(Object left, Object right) {
+        return (left == right) != negated;
+    }
+
+    protected static boolean isNone(Object v) {
+        return v == LinNone.INSTANCE;
     }
 
     @Specialization(guards = "isTensorOp(left, right)")
