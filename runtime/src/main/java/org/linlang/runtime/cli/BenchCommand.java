@@ -68,6 +68,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "7", description = "Timed runs per figure (the median is reported); default: ${DEFAULT-VALUE}.")
     int repeat;
 
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Rounds of the prefill comparison, Lin and numpy alternating (the median over rounds is reported); default: ${DEFAULT-VALUE}.")
+    int rounds;
+
     @Option(names = "--warmup", defaultValue = "3", paramLabel = "SECONDS", description = "Warm-up before each figure; default: ${DEFAULT-VALUE}.")
     double warmup;
 
@@ -176,18 +180,42 @@ final class BenchCommand implements Callable<Integer> {
         return median(() -> plan.run(in, w -> null));
     }
 
+    /**
+     * Each round runs Lin's prefill, then numpy's, for both ops, so that both see the same load on a
+     * shared machine; each figure is the median over rounds of the per-round medians.
+     */
     private void prefill() throws IOException {
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        for (int r = 1; r <= Math.max(1, rounds); r++) {
+            for (String op : List.of("gated_delta_rule", "gla")) {
+                double s = cpuPrefill(op, t);
+                put("round" + r + ".prefill." + op + ".cpu.seconds", s);
+                samples.computeIfAbsent(op + ".cpu", k -> new ArrayList<>()).add(s);
+                double np = numpy(op, t);
+                if (np > 0) {
+                    put("round" + r + ".prefill." + op + ".numpy.seconds", np);
+                    samples.computeIfAbsent(op + ".numpy", k -> new ArrayList<>()).add(np);
+                }
+            }
+            io.out().println("# load average after round " + r + ": " + load());
+        }
         for (String op : List.of("gated_delta_rule", "gla")) {
-            double s = cpuPrefill(op, t);
             double flops = op.equals("gla") ? ChunkFlops.gla(1, t, heads, 128, 128, 64) : ChunkFlops.delta(1, t, heads, 128, 128, 64);
-            put("prefill." + op + ".cpu.seconds", s);
-            put("prefill." + op + ".cpu.gflops", flops / s / 1e9);
-            double np = numpy(op, t);
-            if (np > 0) {
-                put("prefill." + op + ".numpy.seconds", np);
-                put("prefill." + op + ".numpy.gflops", flops / np / 1e9);
+            put("model.gflop." + op, flops / 1e9);
+            for (String side : List.of("cpu", "numpy")) {
+                List<Double> xs = samples.get(op + "." + side);
+                if (xs == null) continue;
+                double m = medianOf(xs);
+                put("prefill." + op + "." + side + ".seconds", m);
+                put("prefill." + op + "." + side + ".gflops", flops / m / 1e9);
             }
         }
+    }
+
+    private static double medianOf(List<Double> xs) {
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = a.length;
+        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
     }
 
     /** The numpy baseline's median seconds, or -1 (said once) when python3 or the script is missing. */

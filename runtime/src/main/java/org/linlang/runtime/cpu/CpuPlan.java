@@ -10,6 +10,8 @@ import org.linlang.compiler.ir.Graph;
 import org.linlang.compiler.ir.Grouping;
 import org.linlang.compiler.ir.Node;
 import org.linlang.compiler.ir.Op;
+import org.linlang.compiler.types.Dim;
+import org.linlang.runtime.tensor.Creation;
 import org.linlang.runtime.tensor.Tensor;
 
 /**
@@ -32,6 +34,7 @@ public final class CpuPlan {
     private final Map<Node, FusedRows> fusedGroups = new IdentityHashMap<>();
     private final Map<Node, FusedRows> fusedEpilogues = new IdentityHashMap<>();
     private final Map<Node, Integer> lastUse = new IdentityHashMap<>();
+    private final java.util.Set<Node> finalStateWanted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
     private CpuPlan(Graph graph, boolean fused) {
         this.graph = graph;
@@ -47,6 +50,7 @@ public final class CpuPlan {
                 default -> { }
             }
         }
+        for (Node n : graph.nodes()) if (n.op() == Op.STATE_OUT) finalStateWanted.add(n.input(0));
         for (int p = 0; p < schedule.size(); p++) {
             for (Node member : schedule.get(p).members()) for (Node i : member.inputs()) lastUse.merge(i, p, Math::max);
         }
@@ -78,7 +82,11 @@ public final class CpuPlan {
     /** The names of the weights the graph reads ({@code mixers.0.q_proj.weight}). */
     public List<String> weightNames() { return names(Op.WEIGHT); }
 
-    /** The names of the states a {@code step} graph reads and writes back. */
+    /**
+     * The names of the states the graph reads: a {@code step} graph's recurrent states, or the block
+     * states of a {@code forward} ({@code layers.0.keys}), whose new values are the outputs named
+     * with a prime ({@code layers.0.keys'}). A block state left out of a call's inputs is empty.
+     */
     public List<String> stateNames() { return names(Op.STATE); }
 
     private List<String> names(Op op) { return graph.nodesOf(op).stream().map(Node::name).toList(); }
@@ -99,9 +107,14 @@ public final class CpuPlan {
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Function<String, Tensor> weights, Map<String, Double> secondsByKind) {
         Map<Node, Tensor> values = new IdentityHashMap<>();
         List<Map.Entry<Node, long[]>> given = new ArrayList<>();
+        List<Node> empty = new ArrayList<>();
         for (Node n : graph.nodes()) {
             if (n.op() != Op.INPUT && n.op() != Op.STATE && n.op() != Op.WEIGHT) continue;
             Tensor t = n.op() == Op.WEIGHT ? weights.apply(n.name()) : inputs.get(n.name());
+            if (t == null && n.op() == Op.STATE && graph.mode() == Graph.Mode.FORWARD) {
+                empty.add(n); // a block state not given is empty (below)
+                continue;
+            }
             if (t == null) throw new CpuEngineException(graph.title() + " needs " + n.op().text() + " '" + n.name() + "' (" + n.type() + ")");
             if (t.dtype() != NodeKernels.dtype(n)) {
                 if (t.dtype().isFloat() != NodeKernels.dtype(n).isFloat()) {
@@ -113,7 +126,12 @@ public final class CpuPlan {
             values.put(n, t);
             given.add(Map.entry(n, t.shape()));
         }
-        Map<String, Long> sizes = SizeBinding.bind(given);
+        Map<String, Long> sizes = new java.util.HashMap<>(SizeBinding.bind(given));
+        for (Node n : empty) {
+            // as in the interpreter: zeros of the state's type, each size no input binds being 0 (P of an empty KV cache)
+            for (Dim d : n.type().dims()) for (var sym : d.symbols()) sizes.putIfAbsent(sym.name, 0L);
+            values.put(n, Creation.zeros(NodeKernels.dtype(n), NodeKernels.shape(n, sizes)));
+        }
         Run run = new Run(values, sizes);
         for (int p = 0; p < schedule.size(); p++) {
             Grouping.Group g = schedule.get(p);
@@ -172,7 +190,7 @@ public final class CpuPlan {
                 Tensor[] in = new Tensor[n.inputs().size()];
                 for (int i = 0; i < in.length; i++) in[i] = value(n.input(i));
                 if (n.op() == Op.RECURRENCE) {
-                    boolean wantFinal = graph.nodes().stream().anyMatch(x -> x.op() == Op.STATE_OUT && x.input(0) == n);
+                    boolean wantFinal = finalStateWanted.contains(n);
                     RecurrenceResult r = recurrences.get(n).run(in, wantFinal);
                     if (wantFinal) finalStates.put(n, r.finalState());
                     t = r.output();

@@ -93,7 +93,23 @@ public final class CompiledCalls {
             Object v = s.owner().read(s.slot());
             if (v instanceof LinTensor t) weights.put(s.name(), t.tensor());
         }
+        // block states: a session's are read and written back; a plain instance's start empty and are dropped (it is pure)
+        Map<String, StateSlot> states = new HashMap<>();
+        if (!p.stateNames().isEmpty()) states(instance, "", states, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        if (instance.isSession()) {
+            for (String name : p.stateNames()) {
+                StateSlot s = states.get(name);
+                if (s != null && s.owner().raw(s.slot()) instanceof LinTensor t) inputs.put(name, t.tensor());
+            }
+        }
         Map<String, Tensor> out = p.run(inputs, weights::get);
+        if (instance.isSession()) {
+            for (var e : out.entrySet()) {
+                if (!e.getKey().endsWith("'")) continue;
+                StateSlot s = states.get(e.getKey().substring(0, e.getKey().length() - 1));
+                if (s != null) s.owner().set(s.slot(), new LinTensor(e.getValue()));
+            }
+        }
         return result(out);
     }
 
@@ -113,6 +129,25 @@ public final class CompiledCalls {
         return INTERPRET;
     }
 
+    private record StateSlot(LinInstance owner, int slot) {}
+
+    /** The state members under {@code inst} by dotted path, as the graph names them ({@code layers.0.keys}). */
+    private static void states(LinInstance inst, String prefix, Map<String, StateSlot> out, Set<LinInstance> seen) {
+        if (!seen.add(inst)) return;
+        LinBlockClass cls = inst.blockClass();
+        for (int i = 0; i < cls.slotCount(); i++) {
+            String name = prefix + cls.slotName(i);
+            if (cls.slotKind(i) == LinBlockClass.SlotKind.STATE) out.put(name, new StateSlot(inst, i));
+            if (cls.slotKind(i) != LinBlockClass.SlotKind.FIELD) continue;
+            Object v = inst.raw(i);
+            if (v instanceof LinInstance child) states(child, name + ".", out, seen);
+            Object[] items = v instanceof org.linlang.runtime.truffle.values.LinList l ? l.items() : v instanceof LinTuple t ? t.items() : null;
+            if (items != null) {
+                for (int k = 0; k < items.length; k++) if (items[k] instanceof LinInstance child) states(child, name + "." + k + ".", out, seen);
+            }
+        }
+    }
+
     private static Decl.Method forwardOf(Decl.Block b) {
         for (Decl.Member m : b.members()) if (m instanceof Decl.Method mm && mm.name().name().equals("forward")) return mm;
         return null;
@@ -120,7 +155,7 @@ public final class CompiledCalls {
 
     /** The graph's outputs as a Lin value: {@code out} alone, or {@code out.0, out.1, …} as a tuple (nested by dots). */
     private static Object result(Map<String, Tensor> out) {
-        if (out.size() == 1 && out.containsKey("out")) return new LinTensor(out.get("out"));
+        if (out.containsKey("out")) return new LinTensor(out.get("out"));
         return tuple(out, "out.");
     }
 

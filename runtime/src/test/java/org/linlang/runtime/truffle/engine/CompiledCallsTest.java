@@ -80,4 +80,17 @@ class CompiledCallsTest {
         assertTrue(interp.equals(auto), interp + " vs " + auto);
         assertTrue(err.toString().contains("engine auto runs calls of Smooth on interp"), err.toString());
     }
+
+    @Test
+    void sessionsCarryBlockStatesOnTheCpuEngine() throws Exception {
+        // the lang golden: prefill of T tokens equals T one-token calls of a session (conv cache, KV caches, a delta state)
+        Path dir = Path.of("src", "test", "resources", "run");
+        String program = Files.readString(dir.resolve("block_sessions.lin"));
+        var out = new ByteArrayOutputStream();
+        try (Context c = Context.newBuilder(LinLanguage.ID).allowIO(IOAccess.ALL).option("lin.Engine", "cpu")
+                .err(new ByteArrayOutputStream()).out(out).build()) {
+            c.eval(LinLanguage.ID, program);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(Files.readString(dir.resolve("block_sessions.expected")).strip(), out.toString().strip());
+    }
 }
