@@ -85,6 +85,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "examples/tiny_hybrid.lin", paramLabel = "FILE", description = "The model file; default: ${DEFAULT-VALUE}.")
     Path model;
 
+    @Option(names = "--decode-model", defaultValue = "bench/models/session_hybrid.lin", paramLabel = "FILE",
+            description = "The model whose session decodes (block states as caches); default: ${DEFAULT-VALUE}.")
+    Path decodeModel;
+
     @Option(names = "--model-T", defaultValue = "512", description = "Prompt length of the model figure; default: ${DEFAULT-VALUE}.")
     int modelT;
 
@@ -310,12 +314,24 @@ final class BenchCommand implements Callable<Integer> {
                 put("model.prefill.T" + modelT + "." + engine + ".tokens_per_second", modelT / s);
             }
         }
-        CheckResult checked = Frontend.check(model);
-        try {
-            CpuPlan.of(KernelGraph.build(checked.program(), "TinyHybrid.step", Map.of("layers", 4L)).graph());
-            io.out().println("# model decode: the step plan compiles");
-        } catch (CpuEngineException | org.linlang.compiler.ir.IrException e) {
-            io.out().println("# model decode: not measured: " + e.getMessage());
+        // decode: a session of a model whose blocks keep their caches as states, after a 64-token prompt
+        String dtext = Files.readString(decodeModel);
+        int dcut = dtext.indexOf("\nlet ");
+        String ddefs = dcut < 0 ? dtext : dtext.substring(0, dcut + 1);
+        String decode = ddefs + "let __m = SessionHybrid()\n"
+                + "let __ids = (rand([1, 64], seed = 5) * 4096.0) as i64\n"
+                + "let __s = __m.session()\n"
+                + "__s(__ids)\n"
+                + "let __one = __ids[:, 0:1]\n"
+                + "for __i in 0..30 { __s(__one) }\n" // warm-up: the JIT compiles the one-token path
+                + "time { __s(__one) }\n";
+        for (String engine : List.of("cpu", "interp")) {
+            try (Context c = Context.newBuilder(LinLanguage.ID).allowIO(org.graalvm.polyglot.io.IOAccess.ALL).option("lin.Engine", engine)
+                    .err(io.err()).out(io.out()).build()) {
+                double s = c.eval(LinLanguage.ID, decode).asDouble();
+                put("model.decode." + engine + ".seconds_per_token", s);
+                put("model.decode." + engine + ".tokens_per_second", 1 / s);
+            }
         }
     }
 
@@ -404,6 +420,11 @@ final class BenchCommand implements Callable<Integer> {
         Double mc = figures.get("model.prefill.T" + modelT + ".cpu.tokens_per_second"), mi = figures.get("model.prefill.T" + modelT + ".interp.tokens_per_second");
         if (mc != null && mi != null) {
             rows.add(String.format(Locale.ROOT, "| model prefill T=%d (%s) | %.0f tokens/s | interp %.0f tokens/s | %.2fx |", modelT, model.getFileName(), mc, mi, mc / mi));
+        }
+        Double dc = figures.get("model.decode.cpu.tokens_per_second"), di = figures.get("model.decode.interp.tokens_per_second");
+        if (dc != null && di != null) {
+            rows.add(String.format(Locale.ROOT, "| model decode, one token per call of a session (%s) | %.0f tokens/s | interp %.0f tokens/s | %.2fx |",
+                    decodeModel.getFileName(), dc, di, dc / di));
         }
         if (rows.isEmpty()) return;
         io.out().println();

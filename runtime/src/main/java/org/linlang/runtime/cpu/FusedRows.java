@@ -169,14 +169,16 @@ final class FusedRows {
         int items = (int) ((total + ROWS_PER_ITEM - 1) / ROWS_PER_ITEM);
         int threads = WorkerPool.shared().threads();
         float[][][] scratch = new float[threads][members.length][];
-        WorkerPool.shared().run(items, (item, worker) -> {
+        WorkerPool.Task task = (item, worker) -> {
             float[][] tiles = scratch[worker];
             if (tiles[0] == null) for (int i = 0; i < tiles.length; i++) tiles[i] = new float[full[i] ? len : 1];
             long r0 = (long) item * ROWS_PER_ITEM, r1 = Math.min(total, r0 + ROWS_PER_ITEM);
             float[] extRow = new float[len];
             float[][] extTiles = new float[ext.length][];
             for (long r = r0; r < r1; r++) rowPass(r, len, ext, extTiles, extRow, tiles, outSeg);
-        });
+        };
+        if (total * len < 1 << 14) for (int i = 0; i < items; i++) task.run(i, 0); // a few rows (decoding): not worth waking a thread
+        else WorkerPool.shared().run(items, task);
         for (int i = 0; i < members.length; i++) if (isOutput[i]) run.put(members[i], outs[i]);
     }
 

@@ -35,19 +35,20 @@ public final class ModelPlans {
         return w;
     }
 
-    /** Profile: java … ModelPlans T — where a TinyHybrid prefill's time goes, by kernel kind. */
+    /** Profile: java … ModelPlans T [FILE MODEL] — where a prefill's time goes, by kernel kind (T = 1: a step with empty states). */
     public static void main(String[] a) {
         long t = a.length > 0 ? Long.parseLong(a[0]) : 512;
-        Graph g = tinyHybrid(Map.of("layers", 4L));
+        Graph g = a.length > 2 ? KernelGraph.build(Frontend.check(Path.of(a[1])).program(), a[2], Map.of()).graph()
+                : tinyHybrid(Map.of("layers", 4L));
         Map<String, Tensor> w = randomWeights(g);
         long[] ids = new long[(int) t];
         for (int i = 0; i < t; i++) ids[i] = (i * 7919L) % 4096;
         Map<String, Tensor> in = Map.of("ids", Creation.of(ids, 1, t));
         CpuPlan plan = CpuPlan.of(g);
-        for (int i = 0; i < 5; i++) plan.run(in, w::get);
+        for (int i = 0; i < (t == 1 ? 300 : 5); i++) plan.run(in, w::get);
         Map<String, Double> s = new java.util.TreeMap<>();
         long t0 = System.nanoTime();
-        int reps = 5;
+        int reps = t == 1 ? 50 : 5;
         for (int i = 0; i < reps; i++) plan.run(in, w::get, s);
         System.out.printf("total %.4f s per call%n", (System.nanoTime() - t0) / 1e9 / reps);
         s.forEach((k, v) -> System.out.printf("%-50s %.4f%n", k, v / reps));
