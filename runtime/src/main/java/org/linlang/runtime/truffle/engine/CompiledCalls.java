@@ -102,7 +102,12 @@ public final class CompiledCalls {
                 if (s != null && s.owner().raw(s.slot()) instanceof LinTensor t) inputs.put(name, t.tensor());
             }
         }
-        Map<String, Tensor> out = p.run(inputs, weights::get);
+        Map<String, Tensor> out;
+        try {
+            out = p.run(inputs, weights::get);
+        } catch (CpuEngineException e) {
+            return refuse(cls, e.getMessage()); // e.g. arguments of another rank than the plan's (a Linear on [N, d])
+        }
         if (instance.isSession()) {
             for (var e : out.entrySet()) {
                 if (!e.getKey().endsWith("'")) continue;
