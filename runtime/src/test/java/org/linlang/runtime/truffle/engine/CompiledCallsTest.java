@@ -93,4 +93,21 @@ class CompiledCallsTest {
         }
         org.junit.jupiter.api.Assertions.assertEquals(Files.readString(dir.resolve("block_sessions.expected")).strip(), out.toString().strip());
     }
+
+    @Test
+    void aCallThatDoesNotFitThePlanIsOneSentenceOnCpuAndInterpretedOnAuto() {
+        // Linear's forward takes [.., in] with .. = [B, T]: a rank-2 argument does not fit its compiled plan
+        String program = """
+                import std.nn.{Linear}
+                let lin = Linear(4, 3)
+                let y = lin(ones([5, 4]))
+                float(sum(y))
+                """;
+        var e = assertThrows(PolyglotException.class, () -> run("cpu", program, new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("input 'x' has shape [5, 4]"), e.getMessage());
+        var err = new ByteArrayOutputStream();
+        String auto = run("auto", program, err);
+        assertTrue(auto.equals(run("interp", program, new ByteArrayOutputStream())), auto);
+        assertTrue(err.toString().contains("engine auto runs calls of Linear on interp"), err.toString());
+    }
 }
