@@ -68,7 +68,7 @@ public final class Builtins {
         add("take", "take(table, ids)", "rows of table selected by integer ids: [N, d] and [B, T] give [B, T, d]", Builtins::take);
         add("causal_mask", "causal_mask(T, window = W)", "bool[T, T], true where key j may be seen by query i (j <= i, and i - j < W)", Builtins::causalMask);
         add("print", "print(values…)", "prints values separated by spaces", c -> Type.UNIT);
-        add("len", "len(x)", "length of a list, tuple or string, or the first dimension of a tensor", c -> exactly(c, 1) ? Type.INT : Type.ERROR);
+        add("len", "len(x)", "length of a list, tuple or string, or the first dimension of a tensor", Builtins::len);
         add("shape", "shape(x)", "a tensor's shape as a list of ints", c -> exactly(c, 1) ? new Type.ListOf(Type.INT) : Type.ERROR);
         add("str", "str(x)", "x as text", c -> exactly(c, 1) ? Type.STRING : Type.ERROR);
         add("int", "int(x)", "x truncated to an int", c -> exactly(c, 1) ? Type.INT : Type.ERROR);
@@ -267,6 +267,16 @@ public final class Builtins {
             return c.error(Code.E030, c.argExpr(1).span(), "the fill value must be a number, found " + Unifier.describe(c.arg(1)));
         }
         return s == null ? Type.DYNAMIC : new Type.Tensor(dt, s);
+    }
+
+    /** len(x): of a tensor, its first dimension (a size types may use); of a tuple, its constant length. */
+    private static Type len(BuiltinCall c) {
+        if (!exactly(c, 1)) return Type.ERROR;
+        return switch (c.arg(0)) {
+            case Type.Tensor t when !t.shape().hasRest() && t.shape().rank() > 0 -> new Type.Int(t.shape().dim(0));
+            case Type.Tuple t -> new Type.Int(Dim.of(t.parts().size()));
+            default -> Type.INT;
+        };
     }
 
     private static Type arange(BuiltinCall c) {

@@ -423,6 +423,11 @@ public final class Checker {
                     diags.error(Code.E030, r.params().get(i).name().span(), "recurrence input '" + ps.get(i).name()
                             + "' needs a type: its shape for one step, e.g. [K], or f32 for a scalar");
                 }
+                Expr dflt = r.params().get(i).defaultValue();
+                if (ps.get(i).type() instanceof Type.Tensor && dflt != null) {
+                    diags.error(Code.E030, dflt.span(), "recurrence input '" + ps.get(i).name()
+                            + "' is given per step, so its only possible default is 'none' (an optional input)");
+                }
             }
             Type output = resolveType(r.output(), sig.scope, sig);
             Map<String, Type> states = new LinkedHashMap<>();
@@ -652,6 +657,8 @@ public final class Checker {
         Map<Sym, Dim> vars = new HashMap<>();
         for (Sym f : use.free()) vars.put(f, Dim.of(new Sym(f.name, f.origin, true)));
         Type pattern = Types.substitute(use.declared(), vars, Map.of());
+        // The value is converted to the state's element type (a bf16 cache of f32 keys), as recurrence states are.
+        if (pattern instanceof Type.Tensor pt) pattern = new Type.Tensor(null, pt.shape());
         Unifier u = new Unifier();
         u.bind(pattern, t, a.value().span());
         Unifier.Problem pr = u.check(pattern, t, "state '" + a.target() + "'");
@@ -671,15 +678,40 @@ public final class Checker {
         stateUses.put(updated, use);
         if (scope.local(b.name()) != b) {
             Scope owner = scope.owner(b.name());
-            if (owner != null && !Types.same(b.type(), now)) {
-                Map<Sym, Dim> unknown = new HashMap<>();
-                for (Sym f : use.free()) unknown.put(f, Dim.of(new Sym(f.name + "'", f.origin, false)));
-                Scope.Binding widened = new Scope.Binding(b.name(), Types.substitute(use.declared(), unknown, Map.of()), Scope.Kind.BLOCK_STATE, b.declared());
-                stateUses.put(widened, use);
-                owner.define(widened);
-            }
+            if (owner != null && !Types.same(b.type(), now)) owner.define(widened(b, use));
         }
         scope.define(updated);
+    }
+
+    /** A state whose free dimensions are no longer known (after a branch or loop that may have changed them). */
+    private Scope.Binding widened(Scope.Binding b, StateUse use) {
+        Map<Sym, Dim> unknown = new HashMap<>();
+        for (Sym f : use.free()) unknown.put(f, Dim.of(new Sym(f.name + "'", f.origin, false)));
+        Scope.Binding w = new Scope.Binding(b.name(), Types.substitute(use.declared(), unknown, Map.of()), Scope.Kind.BLOCK_STATE, b.declared());
+        stateUses.put(w, use);
+        return w;
+    }
+
+    /**
+     * A loop body that assigns a block state runs more than once: its reads (and the code after the
+     * loop) see the state with its free dimensions unknown, not the size it had before the loop.
+     */
+    private void widenStatesAssignedIn(List<Stmt> stmts, Scope scope) {
+        for (Stmt st : stmts) {
+            switch (st) {
+                case Stmt.Assign a -> {
+                    Scope.Binding b = scope.lookup(a.target().name());
+                    StateUse use = b == null ? null : stateUses.get(b);
+                    if (use != null && b.kind() == Scope.Kind.BLOCK_STATE && !use.free().isEmpty()) {
+                        Scope owner = scope.owner(b.name());
+                        if (owner != null) owner.define(widened(b, use));
+                    }
+                }
+                case Stmt.If i -> { widenStatesAssignedIn(i.then(), scope); widenStatesAssignedIn(i.otherwise(), scope); }
+                case Stmt.For f -> widenStatesAssignedIn(f.body(), scope);
+                default -> { }
+            }
+        }
     }
 
     // ---- types as written -----------------------------------------------------------------------------
@@ -845,8 +877,23 @@ public final class Checker {
                 return true;
             }
             returned = statement(s, scope, body);
+            // `if bias == none { return x }`: what follows runs only where bias is present.
+            if (!returned && body.kind == BodyKind.FN && s instanceof Stmt.If i) {
+                if (alwaysReturns(i.then())) scope = narrowed(i.condition(), false, scope);
+                else if (alwaysReturns(i.otherwise())) scope = narrowed(i.condition(), true, scope);
+            }
         }
         return returned;
+    }
+
+    /** Whether statements end in a return on every path (syntactically: a return, or an if whose branches both do). */
+    private static boolean alwaysReturns(List<Stmt> stmts) {
+        if (stmts.isEmpty()) return false;
+        return switch (stmts.getLast()) {
+            case Stmt.Return r -> true;
+            case Stmt.If i -> alwaysReturns(i.then()) && alwaysReturns(i.otherwise());
+            default -> false;
+        };
     }
 
     private boolean statement(Stmt s, Scope scope, Body body) {
@@ -934,6 +981,7 @@ public final class Checker {
                 Scope inner = scope.child();
                 inner.define(f.variable().name(), var, Scope.Kind.VALUE, f.variable().span());
                 int emitsBefore = body.emits;
+                widenStatesAssignedIn(f.body(), scope);
                 statements(f.body(), inner, body);
                 if (body.kind == BodyKind.RECURRENCE && body.emits > emitsBefore) {
                     diags.error(Code.E052, f.span(), "'emit' inside a loop would emit more than once per step");

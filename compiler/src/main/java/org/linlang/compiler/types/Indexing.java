@@ -32,6 +32,8 @@ final class Indexing {
                 }
                 Type i = ch.typeOf(at.index());
                 if (!(i instanceof Type.Int) && !Type.isLenient(i)) return ch.error(Code.E040, at.span(), "list index must be an int, found " + Unifier.describe(i));
+                Type.Tensor shaped = shapeOf(ch, e.target());
+                if (shaped != null && i instanceof Type.Int ii) return dimension(ch, shaped, ii, at);
                 return l.element();
             }
             case Type.Tuple t -> {
@@ -50,6 +52,28 @@ final class Indexing {
             case Type.Tensor t -> { return tensor(ch, e, t); }
             default -> { return ch.error(Code.E040, e.target().span(), Unifier.describe(target) + " cannot be indexed"); }
         }
+    }
+
+    /** The tensor whose shape {@code e} is, when it is {@code x.shape} or {@code shape(x)}; else null. */
+    private static Type.Tensor shapeOf(Checker ch, Expr e) {
+        Expr of = switch (e) {
+            case Expr.Member m when m.member().name().equals("shape") -> m.target();
+            case Expr.Call c when c.callee() instanceof Expr.Name n && n.name().equals("shape") && c.args().size() == 1
+                    && ch.typeOf(c.callee()) instanceof Type.BuiltinRef -> c.args().getFirst().value();
+            default -> null;
+        };
+        return of != null && ch.typeOf(of) instanceof Type.Tensor t ? t : null;
+    }
+
+    /** {@code x.shape[i]} with a constant i: that dimension, as a size types may use (counting from the end when negative). */
+    private static Type dimension(Checker ch, Type.Tensor t, Type.Int i, Expr.At at) {
+        if (i.value() == null || !i.value().isConstant()) return Type.INT;
+        long k = i.value().constant();
+        Shape s = t.shape();
+        if (k < 0 && -k <= s.rank()) return new Type.Int(s.dim((int) (s.rank() + k)));
+        if (k >= 0 && k < s.rank() && !s.hasRest()) return new Type.Int(s.dim((int) k));
+        if (k >= 0 && s.hasRest()) return Type.INT; // its leading dimensions are not known here
+        return ch.error(Code.E040, at.span(), "index " + k + " is out of range for the shape of a tensor " + t);
     }
 
     private static Type tensor(Checker ch, Expr.Index e, Type.Tensor t) {

@@ -38,7 +38,13 @@ final class Recurrences {
             Calls.Bound b = bound.get(p.name());
             if (b == null) continue;
             if (Type.isLenient(b.type())) return b.type();
-            if (!(b.type() instanceof Type.Tensor a) || !(p.type() instanceof Type.Tensor pt)) {
+            // An optional per-step input (g: f32 = none): none is passed to every step as it is;
+            // a present or optional tensor is mapped over the leading dimensions like the others.
+            boolean optional = p.type() instanceof Type.Optional;
+            Type paramType = p.type() instanceof Type.Optional o ? o.inner() : p.type();
+            if (optional && b.type() instanceof Type.None) continue;
+            Type argType = optional && b.type() instanceof Type.Optional o ? o.inner() : b.type();
+            if (!(argType instanceof Type.Tensor a) || !(paramType instanceof Type.Tensor pt)) {
                 perStep.put(p.name(), b.type());
                 continue;
             }
@@ -60,7 +66,8 @@ final class Recurrences {
                 ch.diags().add(diag);
                 return Type.ERROR;
             }
-            perStep.put(p.name(), new Type.Tensor(a.dtype(), tail));
+            Type stepType = new Type.Tensor(a.dtype(), tail);
+            perStep.put(p.name(), b.type() instanceof Type.Optional ? new Type.Optional(stepType) : stepType);
         }
         if (lead == null) {
             return ch.error(Code.E036, c.span(), what + " needs at least one tensor argument with [batch, time, …] dimensions");

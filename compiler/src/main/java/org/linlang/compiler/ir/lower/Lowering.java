@@ -451,6 +451,10 @@ public final class Lowering {
         for (Param p : r.params()) {
             if (!isTensorType(p.type())) continue;
             Value v = given.get(p.name().name());
+            if ((v == null || v instanceof Value.None) && p.defaultValue() instanceof Expr.NoneLit) {
+                throw new IrException("recurrence " + r.name() + ": the optional input " + p.name() + " is left out (none); kernel graphs"
+                        + " of recurrences with an optional per-step input left out are not built yet: pass it, or run on the interpreter");
+            }
             if (!(v instanceof Value.Tensor x)) {
                 throw new IrException("recurrence " + r.name() + ": argument " + p.name() + " must be a tensor with [batch, time, …] dimensions, found "
                         + (v == null ? "nothing" : Value.describe(v)));

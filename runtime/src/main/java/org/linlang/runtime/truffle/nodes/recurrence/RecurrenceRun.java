@@ -7,6 +7,7 @@ import org.linlang.runtime.tensor.Index;
 import org.linlang.runtime.tensor.Tensor;
 import org.linlang.runtime.truffle.ops.ShapeSpec;
 import org.linlang.runtime.truffle.values.LinMissing;
+import org.linlang.runtime.truffle.values.LinNone;
 import org.linlang.runtime.truffle.values.LinTensor;
 import org.linlang.runtime.truffle.values.LinTuple;
 import org.linlang.runtime.truffle.values.LinValues;
@@ -62,6 +63,8 @@ final class RecurrenceRun {
         DType firstDtype = null;
         for (int i = 0; i < n; i++) {
             if (!sig.perStep()[i]) continue;
+            // An optional per-step input left out (checked: its default is none): every step sees none.
+            if (args[i] == LinNone.INSTANCE || args[i] == LinMissing.INSTANCE) continue;
             String p = sig.params().get(i);
             ShapeSpec.Param param = sig.spec().param(i);
             if (!(args[i] instanceof LinTensor t)) {
@@ -102,7 +105,7 @@ final class RecurrenceRun {
         RecurrenceRun run = new RecurrenceRun(sig, b.dims(), lead, seqs);
         run.bound = b.bound();
         for (int i = 0; i < n; i++) {
-            if (!sig.perStep()[i]) continue;
+            if (!sig.perStep()[i] || !(args[i] instanceof LinTensor)) continue;
             Tensor t = ((LinTensor) args[i]).tensor();
             long[] shape = new long[3 + stepShapes[i].length];
             shape[0] = run.batch;
@@ -218,7 +221,10 @@ final class RecurrenceRun {
         Object[] out = new Object[sequences.length];
         for (int i = 0; i < sequences.length; i++) {
             Tensor s = sequences[i];
-            if (s == null) continue;
+            if (s == null) {
+                out[i] = LinNone.INSTANCE; // read only for per-step inputs: an optional one left out
+                continue;
+            }
             Tensor step = s.index(Index.at(b), Index.at(t), Index.at(h));
             out[i] = step.rank() == 0 ? LinTensor.scalar(step) : new LinTensor(step);
         }
