@@ -89,6 +89,12 @@ public final class CpuPlan {
      */
     public List<String> stateNames() { return names(Op.STATE); }
 
+    /** The element type of a state the graph reads. */
+    public org.linlang.runtime.tensor.DType stateType(String name) {
+        for (Node n : graph.nodesOf(Op.STATE)) if (n.name().equals(name)) return NodeKernels.dtype(n);
+        throw new IllegalArgumentException(graph.title() + " has no state " + name);
+    }
+
     private List<String> names(Op op) { return graph.nodesOf(op).stream().map(Node::name).toList(); }
 
     /**

@@ -43,6 +43,9 @@ public final class LinContext {
 
     public void exitBlockCall() { blockCallDepth--; }
 
+    /** Whether a block method is running now (a call from inside it keeps a plain instance's states). */
+    public boolean insideBlockCall() { return blockCallDepth > 0; }
+
     /** Writes one line to standard output and flushes it, so it interleaves correctly with stderr. */
     @TruffleBoundary
     public void printLine(String line) {

@@ -393,6 +393,23 @@ public final class Lowering {
         return inst.path().isEmpty() ? state : inst.path() + "." + state;
     }
 
+    /** A value assigned to a block state takes the state's element type, as in the interpreter (a bf16 cache of f32 keys). */
+    private Value toStateType(String name, Value v, Env env) {
+        if (!(v instanceof Value.Tensor t)) return v;
+        Env where = env.owner(name);
+        for (Instance inst : stateful) {
+            if (inst.env != where) continue;
+            for (Decl.Member m : inst.decl.members()) {
+                if (m instanceof Decl.StateMember st && st.name().name().equals(name) && st.type() instanceof TypeExpr.Tensor tt
+                        && tt.dtype() != null) {
+                    DType dt = DType.parse(tt.dtype().name());
+                    if (dt != null && dt != t.node().type().dtype()) return new Value.Tensor(cast(t.node(), dt));
+                }
+            }
+        }
+        return v;
+    }
+
     /** The new value of every state a method assigned, as the graph output {@code mixers.3.keys'}. */
     private List<Graph.Output> blockStateOutputs() {
         var out = new ArrayList<Graph.Output>();
@@ -588,7 +605,7 @@ public final class Lowering {
             switch (s) {
                 case Stmt.Let let -> bindPattern(let.pattern(), eval(let.value(), env), env);
                 case Stmt.Assign a -> {
-                    Value v = eval(a.value(), env);
+                    Value v = toStateType(a.target().name(), eval(a.value(), env), env);
                     if (!env.assign(a.target().name(), v)) throw new IrException("assignment to an undeclared name " + a.target());
                 }
                 case Stmt.Return r -> { return eval(r.value(), env); }

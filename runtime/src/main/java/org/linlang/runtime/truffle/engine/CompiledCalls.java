@@ -52,7 +52,7 @@ public final class CompiledCalls {
      * Runs {@code instance(arguments)} on the cpu engine, or returns {@link #INTERPRET}. Refusals
      * under engine cpu are {@link CpuEngineException}s with one sentence.
      */
-    public Object call(LinInstance instance, String[] argNames, Object[] arguments) {
+    public Object call(LinInstance instance, String[] argNames, Object[] arguments, boolean insideMethod) {
         LinBlockClass cls = instance.blockClass();
         LinBlockClass.Definition def = cls.definition();
         String what = cls.kindWord() + " " + cls.name();
@@ -93,10 +93,13 @@ public final class CompiledCalls {
             Object v = s.owner().read(s.slot());
             if (v instanceof LinTensor t) weights.put(s.name(), t.tensor());
         }
-        // block states: a session's are read and written back; a plain instance's start empty and are dropped (it is pure)
+        // block states, as LinMethodCallNode keeps them: a session's, and any instance's inside a block method, are read
+        // and written back (converted to their declared type); a plain instance called from outside starts empty and
+        // drops them (it is pure)
+        boolean keep = instance.isSession() || insideMethod;
         Map<String, StateSlot> states = new HashMap<>();
         if (!p.stateNames().isEmpty()) states(instance, "", states, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
-        if (instance.isSession()) {
+        if (keep) {
             for (String name : p.stateNames()) {
                 StateSlot s = states.get(name);
                 if (s != null && s.owner().raw(s.slot()) instanceof LinTensor t) inputs.put(name, t.tensor());
@@ -108,11 +111,12 @@ public final class CompiledCalls {
         } catch (CpuEngineException e) {
             return refuse(cls, e.getMessage()); // e.g. arguments of another rank than the plan's (a Linear on [N, d])
         }
-        if (instance.isSession()) {
+        if (keep) {
             for (var e : out.entrySet()) {
                 if (!e.getKey().endsWith("'")) continue;
-                StateSlot s = states.get(e.getKey().substring(0, e.getKey().length() - 1));
-                if (s != null) s.owner().set(s.slot(), new LinTensor(e.getValue()));
+                String name = e.getKey().substring(0, e.getKey().length() - 1);
+                StateSlot s = states.get(name);
+                if (s != null) s.owner().set(s.slot(), new LinTensor(e.getValue().to(p.stateType(name))));
             }
         }
         return result(out);

@@ -81,17 +81,18 @@ class CompiledCallsTest {
         assertTrue(err.toString().contains("engine auto runs calls of Smooth on interp"), err.toString());
     }
 
-    @Test
-    void sessionsCarryBlockStatesOnTheCpuEngine() throws Exception {
-        // the lang golden: prefill of T tokens equals T one-token calls of a session (conv cache, KV caches, a delta state)
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"block_sessions", "block_state_details"})
+    void blockStateGoldensPrintTheSameOnTheCpuEngine(String golden) throws Exception {
+        // the interp goldens of block states: sessions (conv cache, KV caches, a delta state), bf16 states, nested calls
         Path dir = Path.of("src", "test", "resources", "run");
-        String program = Files.readString(dir.resolve("block_sessions.lin"));
+        String program = Files.readString(dir.resolve(golden + ".lin"));
         var out = new ByteArrayOutputStream();
         try (Context c = Context.newBuilder(LinLanguage.ID).allowIO(IOAccess.ALL).option("lin.Engine", "cpu")
                 .err(new ByteArrayOutputStream()).out(out).build()) {
             c.eval(LinLanguage.ID, program);
         }
-        org.junit.jupiter.api.Assertions.assertEquals(Files.readString(dir.resolve("block_sessions.expected")).strip(), out.toString().strip());
+        org.junit.jupiter.api.Assertions.assertEquals(Files.readString(dir.resolve(golden + ".expected")).strip(), out.toString().strip());
     }
 
     @Test

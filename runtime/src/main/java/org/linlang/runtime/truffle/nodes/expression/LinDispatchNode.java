@@ -88,14 +88,15 @@ public abstract class LinDispatchNode extends LinNode {
 
     /** The call run by the engine the context chose ({@code --engine cpu}), or null for the interpreter. */
     private Object compiledCall(LinInstance instance, Object[] arguments) {
-        CompiledCalls engine = LinLanguage.context(this).compiledCalls();
-        return engine == null ? null : callOnEngine(engine, instance, arguments);
+        var context = LinLanguage.context(this);
+        CompiledCalls engine = context.compiledCalls();
+        return engine == null ? null : callOnEngine(engine, instance, arguments, context.insideBlockCall());
     }
 
     @TruffleBoundary
-    private Object callOnEngine(CompiledCalls engine, LinInstance instance, Object[] arguments) {
+    private Object callOnEngine(CompiledCalls engine, LinInstance instance, Object[] arguments, boolean insideMethod) {
         try {
-            Object r = engine.call(instance, argNames, arguments);
+            Object r = engine.call(instance, argNames, arguments, insideMethod);
             return r == CompiledCalls.INTERPRET ? null : r;
         } catch (CpuEngineException e) {
             throw new LinRuntimeError(e.getMessage(), this);
