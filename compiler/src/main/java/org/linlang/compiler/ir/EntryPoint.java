@@ -27,6 +27,7 @@ public final class EntryPoint {
     private final String method;
     private final Graph.Mode mode;
     private final Map<String, Long> args;
+    private final Map<String, Object> hostArgs = new LinkedHashMap<>();
     private final Map<String, Sym> symbols = new HashMap<>();
 
     private EntryPoint(Decl decl, String method, Graph.Mode mode, Map<String, Long> args) {
@@ -35,6 +36,19 @@ public final class EntryPoint {
         this.mode = mode;
         this.args = new LinkedHashMap<>(args);
     }
+
+    /**
+     * The same entry with values for a block's parameters that are not ints ({@code eps = 1e-5}:
+     * a Double, Boolean or String), as an engine that compiles one instance's call knows them.
+     */
+    public EntryPoint withHostArgs(Map<String, Object> values) {
+        EntryPoint e = new EntryPoint(decl, method, mode, args);
+        e.hostArgs.putAll(values);
+        return e;
+    }
+
+    /** Values of non-int parameters of the entry block (see {@link #withHostArgs}). */
+    public Map<String, Object> hostArgs() { return hostArgs; }
 
     /** Finds the named definition (the entry module's first, then imported modules'). */
     public static EntryPoint resolve(Program program, String entry, Map<String, Long> args) {

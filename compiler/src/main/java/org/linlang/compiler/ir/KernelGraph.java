@@ -48,6 +48,15 @@ public final class KernelGraph {
         return new KernelGraph(p.run(initial), steps);
     }
 
+    /**
+     * An entry with values for its block's non-int parameters too ({@code eps = 1e-5}), as the
+     * engines compile one instance's call: {@link EntryPoint#withHostArgs}.
+     */
+    public static KernelGraph build(Program program, String entry, Map<String, Long> args, Map<String, Object> hostArgs) {
+        Graph initial = Lowering.initialGraph(program, EntryPoint.resolve(program, entry, args).withHostArgs(hostArgs));
+        return new KernelGraph(Pipeline.standard().run(initial), List.of());
+    }
+
     /** The graph before pass 1: the entry's inputs and a call of it. */
     public static Graph initial(Program program, String entry, Map<String, Long> args) {
         return Lowering.initialGraph(program, EntryPoint.resolve(program, entry, args));

@@ -1,77 +1,108 @@
 package org.linlang.runtime.cli;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.graalvm.polyglot.Context;
-import org.graalvm.polyglot.PolyglotException;
 import org.linlang.compiler.CheckResult;
-import org.linlang.compiler.ast.Decl;
-import org.linlang.compiler.ast.Param;
-import org.linlang.compiler.ast.TypeExpr;
-import org.linlang.compiler.recurrence.RecurrenceClassifier;
-import org.linlang.compiler.recurrence.RecurrenceForm;
-import org.linlang.runtime.cpu.RecurrencePlan;
-import org.linlang.runtime.cpu.RecurrenceResult;
+import org.linlang.compiler.Frontend;
+import org.linlang.compiler.diag.DiagnosticPrinter;
+import org.linlang.compiler.ir.IrException;
+import org.linlang.compiler.ir.KernelGraph;
+import org.linlang.compiler.source.Source;
+import org.linlang.runtime.cpu.CpuEngineException;
+import org.linlang.runtime.cpu.CpuPlan;
 import org.linlang.runtime.tensor.SafeTensors;
 import org.linlang.runtime.tensor.Tensor;
-import org.linlang.runtime.truffle.LinLanguage;
+import org.linlang.runtime.truffle.values.LinFormat;
 
 /**
- * {@code lin op NAME --engine cpu}: a recurrence run by the cpu engine's chunked kernels, chosen by
- * the class the compiler found ({@code lin explain} shows it), not by the recurrence's name.
+ * {@code lin op NAME --engine cpu}: the op compiled by the middle end and run by the cpu engine.
+ * The call is written as a small Lin function whose parameters have the input file's exact shapes
+ * ({@code fn __entry(q: f32[1, 64, 4, 32], …) = op(q = q, …, scale = 0.5)}); that function is the
+ * entry of the graph, so scalar arguments, defaults ({@code scale = K ** -0.5}), initial states and
+ * {@code output_final_state} mean what they mean to the interpreter. A recurrence runs on the
+ * kernel its class picks ({@code lin explain} names it); what the engine cannot run is refused in
+ * one sentence.
  */
 final class CpuOp {
     private CpuOp() {}
 
-    static int run(OpCommand op, Decl.Recurrence decl, CheckResult checked, Map<String, String> call, boolean wantFinal)
-            throws OpCommand.Refused {
-        RecurrenceForm form = RecurrenceClassifier.classify(checked.program(), decl);
-        RecurrencePlan plan;
+    /** The compiled op, ready to run on the inputs it was compiled for. */
+    record Compiled(CpuPlan plan, Map<String, Tensor> inputs, Map<String, String> paramOfTensor) {}
+
+    static Compiled compile(OpCommand op, String modulePath, String defName, Map<String, String> call) throws OpCommand.Refused {
+        Map<String, Tensor> file;
         try {
-            plan = RecurrencePlan.of(form);
-        } catch (IllegalArgumentException e) {
-            throw new OpCommand.Refused(LinCli.EXIT_ERRORS, "the cpu engine cannot run " + op.name + " yet: " + e.getMessage());
-        }
-        Map<String, Tensor> inputs;
-        try {
-            inputs = new LinkedHashMap<>(SafeTensors.read(op.inputs).tensors());
+            file = SafeTensors.read(op.inputs).tensors();
         } catch (IOException e) {
             throw new OpCommand.Refused(LinCli.EXIT_ERRORS, e.getMessage());
         }
-        for (String needed : plan.tensorInputs()) {
-            if (!inputs.containsKey(needed)) throw new OpCommand.Refused(LinCli.EXIT_ERRORS, op.inputs + " has no tensor '" + needed + "'");
+        Map<String, String> param = new LinkedHashMap<>(); // tensor name in the file -> wrapper parameter
+        List<String> params = new ArrayList<>();
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        int i = 0;
+        for (var e : file.entrySet()) {
+            String p = "__t" + i++;
+            param.put(e.getKey(), p);
+            Tensor t = e.getValue();
+            params.add(p + ": " + t.dtype().lin() + Arrays.toString(t.shape()));
+            inputs.put(p, t);
         }
-        double scale = plan.scale() == null ? 1.0 : scale(op, decl, plan.scale(), call, inputs);
-        Tensor initial = inputs.get("initial_state");
-        RecurrenceResult result;
+        List<String> args = new ArrayList<>();
+        for (var e : call.entrySet()) {
+            String v = e.getValue();
+            for (var pe : param.entrySet()) v = v.replace("__inputs[" + LinFormat.repr(pe.getKey()) + "]", pe.getValue());
+            args.add(e.getKey() + " = " + v);
+        }
+        String text = "import " + modulePath + ".{" + defName + " as __op}\n"
+                + "fn __entry(" + String.join(", ", params) + ") = __op(" + String.join(", ", args) + ")\n";
+        CheckResult checked = Frontend.check(new Source("<lin op " + op.name + ">", text));
+        if (!checked.ok()) {
+            throw new OpCommand.Refused(LinCli.EXIT_ERRORS, "cannot compile " + op.name + " for these inputs:\n"
+                    + DiagnosticPrinter.render(checked.diagnostics()).stripTrailing());
+        }
+        try {
+            KernelGraph k = KernelGraph.build(checked.program(), "__entry", Map.of());
+            return new Compiled(CpuPlan.of(k.graph()), inputs, param);
+        } catch (IrException | CpuEngineException e) {
+            throw new OpCommand.Refused(LinCli.EXIT_ERRORS, "the cpu engine cannot run " + op.name + ": " + e.getMessage());
+        }
+    }
+
+    static int run(OpCommand op, Compiled c, boolean wantFinal) throws OpCommand.Refused {
+        Map<String, Tensor> result;
         double first;
         double[] times = new double[op.bench];
         try {
             long t0 = System.nanoTime();
-            result = plan.run(inputs, scale, initial, wantFinal);
+            result = c.plan().run(c.inputs(), w -> null);
             first = (System.nanoTime() - t0) / 1e6;
             for (int i = 0; i < op.bench; i++) {
                 long t = System.nanoTime();
-                result = plan.run(inputs, scale, initial, wantFinal);
+                result = c.plan().run(c.inputs(), w -> null);
                 times[i] = (System.nanoTime() - t) / 1e6;
             }
-        } catch (IllegalArgumentException e) {
+        } catch (CpuEngineException | IllegalArgumentException e) {
             throw new OpCommand.Refused(LinCli.EXIT_ERRORS, op.name + " on the cpu engine: " + e.getMessage());
         }
-        Map<String, Tensor> outputs = new LinkedHashMap<>();
-        outputs.put("o", result.output());
-        if (wantFinal) outputs.put("final_state", result.finalState());
+        Map<String, Tensor> outputs = names(result, wantFinal);
         try {
             SafeTensors.write(op.out, outputs);
         } catch (IOException e) {
             throw new OpCommand.Refused(LinCli.EXIT_ERRORS, "cannot write " + op.out + ": " + e.getMessage());
         }
-        op.io().out().println("engine cpu: " + form.kind().word() + " recurrence, chunked kernel");
-        outputs.forEach((k, t) -> op.io().out().println(k + ": " + t.dtype().lin() + shapeText(t.shape())));
+        var recurrences = c.plan().graph().nodesOf(org.linlang.compiler.ir.Op.RECURRENCE);
+        StringBuilder how = new StringBuilder("engine cpu: " + c.plan().graph().grouping().kernelCount() + " kernels");
+        for (var r : recurrences) {
+            how.append("; recurrence ").append(r.recurrence().name()).append(": ").append(r.recurrence().form().kind().word())
+                    .append(", ").append(r.recurrence().algorithm().word()).append(" kernel");
+        }
+        op.io().out().println(how);
+        outputs.forEach((k, t) -> op.io().out().println(k + ": " + t.dtype().lin() + Arrays.toString(t.shape())));
         if (op.bench > 0) {
             Arrays.sort(times);
             int n = op.bench;
@@ -82,37 +113,23 @@ final class CpuOp {
         return LinCli.EXIT_OK;
     }
 
-    /**
-     * The query's scale: the --arg value if given, else the parameter's default (e.g. {@code K ** -0.5})
-     * evaluated by the interpreter with the dimension names bound from the input tensors.
-     */
-    private static double scale(OpCommand op, Decl.Recurrence decl, String scaleParam, Map<String, String> call,
-                                Map<String, Tensor> inputs) throws OpCommand.Refused {
-        Param param = decl.params().stream().filter(p -> p.name().name().equals(scaleParam)).findFirst().orElseThrow();
-        String expression = call.containsKey(scaleParam) ? call.get(scaleParam)
-                : param.defaultValue() != null ? param.defaultValue().span().text() : null;
-        if (expression == null) throw new OpCommand.Refused(LinCli.EXIT_USAGE, op.name + " needs --arg " + scaleParam + "=VALUE");
-        var program = new StringBuilder();
-        for (Param p : decl.params()) {
-            Tensor t = inputs.get(p.name().name());
-            if (t == null || !(p.type() instanceof TypeExpr.Tensor tt)) continue;
-            List<TypeExpr.DimExpr> dims = tt.dims();
-            for (int i = 0; i < dims.size(); i++) {
-                if (dims.get(i) instanceof TypeExpr.DimName dn) {
-                    program.append("let ").append(dn.name().name()).append(" = ")
-                            .append(t.dim(t.rank() - dims.size() + i)).append('\n');
-                }
+    /** The graph's outputs under the names the interp engine writes: o, final_state (.i), or o0, o1, …. */
+    private static Map<String, Tensor> names(Map<String, Tensor> result, boolean wantFinal) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        if (result.size() == 1 && result.containsKey("out")) {
+            out.put("o", result.get("out"));
+            return out;
+        }
+        for (var e : result.entrySet()) {
+            String rest = e.getKey().substring("out.".length());
+            String name;
+            if (wantFinal) {
+                name = rest.equals("0") ? "o" : rest.equals("1") ? "final_state" : "final_state_" + rest.substring(2).replace('.', '_');
+            } else {
+                name = "o" + rest.replace('.', '_');
             }
+            out.put(name, e.getValue());
         }
-        program.append("float(").append(expression).append(")\n");
-        try (Context context = Context.newBuilder(LinLanguage.ID).build()) {
-            return context.eval(LinLanguage.ID, program.toString()).asDouble();
-        } catch (PolyglotException e) {
-            throw new OpCommand.Refused(LinCli.EXIT_ERRORS, "cannot compute " + scaleParam + " = " + expression + ": " + e.getMessage());
-        }
-    }
-
-    private static String shapeText(long[] shape) {
-        return Arrays.toString(shape);
+        return out;
     }
 }

@@ -71,6 +71,7 @@ public final class LinCli implements Callable<Integer> {
         cmd.addSubcommand("forward", new ForwardCommand(io));
         cmd.addSubcommand("generate", new GenerateCommand(io));
         cmd.addSubcommand("chat", new ChatCommand(io));
+        cmd.addSubcommand("bench", new BenchCommand(io));
         cmd.addSubcommand("help", new CommandLine.HelpCommand());
         cmd.setOut(new PrintWriter(io.out(), true));
         cmd.setErr(new PrintWriter(io.err(), true));

@@ -97,7 +97,7 @@ final class OpCommand implements Callable<Integer> {
     }
 
     private int run() throws Refused {
-        boolean cpu = false;
+        boolean cpu = false, auto = false;
         String gpu = null; // opencl or cuda
         switch (engine.toLowerCase(Locale.ROOT)) {
             case "interp" -> { }
@@ -105,8 +105,8 @@ final class OpCommand implements Callable<Integer> {
                 String noGpu = org.linlang.runtime.gpu.cuda.CudaDriver.whyUnavailable();
                 if (noGpu == null) gpu = "cuda";
                 else {
-                    io.err().println("lin op: engine auto chooses cpu (for a function: interp), as cuda cannot run: " + noGpu);
-                    cpu = true;
+                    io.err().println("lin op: engine auto chooses cpu, as cuda cannot run: " + noGpu);
+                    auto = true;
                 }
             }
             case "cpu" -> cpu = true;
@@ -126,10 +126,6 @@ final class OpCommand implements Callable<Integer> {
         Decl decl = find(modulePath, defName);
         List<Param> params = decl.params();
         boolean recurrence = decl instanceof Decl.Recurrence;
-        if (cpu && !recurrence && engine.equalsIgnoreCase("auto")) cpu = false;
-        if (cpu && !recurrence) {
-            throw new Refused(LinCli.EXIT_USAGE, "the cpu engine runs recurrences so far, and " + name + " is a function; use --engine interp");
-        }
 
         Set<String> available;
         try {
@@ -188,8 +184,15 @@ final class OpCommand implements Callable<Integer> {
         if (!available.isEmpty()) {
             throw new Refused(LinCli.EXIT_ERRORS, inputs + " has tensor '" + available.iterator().next() + "', which is no parameter of " + name);
         }
-        if (cpu) return CpuOp.run(this, (Decl.Recurrence) decl, checked, call, wantFinal);
+        if (cpu) return CpuOp.run(this, CpuOp.compile(this, modulePath, defName, call), wantFinal);
         if (gpu != null) return GpuOp.run(this, gpu, decl, checked, call, wantFinal);
+        if (auto) {
+            try {
+                return CpuOp.run(this, CpuOp.compile(this, modulePath, defName, call), wantFinal);
+            } catch (Refused r) {
+                io.err().println("lin op: engine auto runs " + name + " on interp: " + r.getMessage());
+            }
+        }
         List<String> argTexts = new ArrayList<>();
         call.forEach((k, v) -> argTexts.add(k + " = " + v));
         String program = "import " + modulePath + ".{" + defName + " as __op}\n"

@@ -32,12 +32,22 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The .lin file to run.")
     Path file;
 
+    @Option(names = "--engine", defaultValue = "interp", paramLabel = "ENGINE",
+            description = "Which engine runs block and model calls: interp, cpu (compiled plans) or auto; default: ${DEFAULT-VALUE}.")
+    String engine;
+
     RunCommand(Io io) {
         this.io = io;
     }
 
     @Override
     public Integer call() {
+        try {
+            org.linlang.runtime.truffle.engine.Engine.parse(engine);
+        } catch (IllegalArgumentException e) {
+            io.err().println("lin run: " + e.getMessage());
+            return LinCli.EXIT_USAGE;
+        }
         // Starting the polyglot engine takes longer than checking the file: do both at once.
         CompletableFuture<Context> pending = CompletableFuture.supplyAsync(this::newContext, RunCommand::startDaemon);
         String path = file.toString();
@@ -89,6 +99,7 @@ final class RunCommand implements Callable<Integer> {
                 // Lets developers pass Truffle's diagnostic options, e.g.
                 // LIN_JAVA_OPTS=-Dpolyglot.engine.TraceCompilation=true ./lin run FILE
                 .allowExperimentalOptions(true)
+                .option("lin.Engine", engine)
                 .build();
     }
 

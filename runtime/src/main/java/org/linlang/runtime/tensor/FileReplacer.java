@@ -39,6 +39,10 @@ final class FileReplacer {
     /** Writes a segment of any size (a ByteBuffer view is limited to 2 GiB). */
     static void write(FileChannel out, MemorySegment bytes) throws IOException {
         long chunk = 1L << 30;
+        if (!bytes.isNative() && !(bytes.heapBase().orElse(null) instanceof byte[])) {
+            // a tensor over a float[] (or long[]) has no ByteBuffer view: copy it to bytes first
+            bytes = java.lang.foreign.Arena.ofAuto().allocate(bytes.byteSize()).copyFrom(bytes);
+        }
         for (long at = 0; at < bytes.byteSize(); at += chunk) {
             write(out, bytes.asSlice(at, Math.min(chunk, bytes.byteSize() - at)).asByteBuffer());
         }

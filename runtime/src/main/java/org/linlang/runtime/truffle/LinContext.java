@@ -12,10 +12,18 @@ public final class LinContext {
     private final Env env;
     private final OutputStream out;
 
+    private final org.linlang.runtime.truffle.engine.CompiledCalls compiledCalls;
+
     LinContext(Env env) {
         this.env = env;
         this.out = env.out();
+        var engine = org.linlang.runtime.truffle.engine.Engine.parse(env.getOptions().get(LinLanguage.Engine));
+        this.compiledCalls = engine == org.linlang.runtime.truffle.engine.Engine.INTERP ? null
+                : new org.linlang.runtime.truffle.engine.CompiledCalls(engine, new java.io.PrintStream(env.err(), true, StandardCharsets.UTF_8));
     }
+
+    /** Where block and model calls go when an engine other than interp runs them; null on interp. */
+    public org.linlang.runtime.truffle.engine.CompiledCalls compiledCalls() { return compiledCalls; }
 
     public Env env() { return env; }
 
@@ -34,6 +42,9 @@ public final class LinContext {
     public int enterBlockCall() { return blockCallDepth++; }
 
     public void exitBlockCall() { blockCallDepth--; }
+
+    /** Whether a block method is running now (a call from inside it keeps a plain instance's states). */
+    public boolean insideBlockCall() { return blockCallDepth > 0; }
 
     /** Writes one line to standard output and flushes it, so it interleaves correctly with stderr. */
     @TruffleBoundary

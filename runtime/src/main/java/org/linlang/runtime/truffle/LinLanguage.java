@@ -35,6 +35,14 @@ public final class LinLanguage extends TruffleLanguage<LinContext> {
     /** The REPL's {@code :type}: evaluates to the type of an expression in the session, as a string. */
     public static final String TYPE_MIME_TYPE = "application/x-lin-type";
 
+    /** {@code lin.Engine}: which engine runs block and model calls (interp, cpu or auto); see docs/cpu-kernels.md. */
+    @com.oracle.truffle.api.Option(help = "Which engine runs block and model calls: interp, cpu or auto.",
+            category = org.graalvm.options.OptionCategory.USER, stability = org.graalvm.options.OptionStability.STABLE)
+    public static final org.graalvm.options.OptionKey<String> Engine = new org.graalvm.options.OptionKey<>("interp");
+
+    @Override
+    protected org.graalvm.options.OptionDescriptors getOptionDescriptors() { return new LinLanguageOptionDescriptors(); }
+
     private static final ContextReference<LinContext> CONTEXT = ContextReference.create(LinLanguage.class);
 
     private final Map<String, LinFunction> builtinFunctions = new ConcurrentHashMap<>();

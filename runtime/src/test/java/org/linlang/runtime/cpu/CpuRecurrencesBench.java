@@ -129,33 +129,9 @@ public final class CpuRecurrencesBench {
         print("nd4j.sgemm4096.gflops", 2.0 * 4096 * 4096 * 4096 / mm / 1e9);
     }
 
-    /**
-     * Flops of the chunked Gated DeltaNet as implemented (DeltaChunk): per chunk of L rows,
-     * [Q;K] Kᵀ (2·2L·K·L), [Qγ;Kβγ] S (2·2L·K·V), the triangular solve (L²·V), the triangular P V_new
-     * (L²·V) and the state update (2·K·L·V). Elementwise work is not counted.
-     */
-    static double deltaFlops(int b, int t, int h, int k, int v, int chunk) {
-        double total = 0;
-        for (int t0 = 0; t0 < t; t0 += chunk) {
-            double l = Math.min(chunk, t - t0);
-            total += 4 * l * k * l + 4 * l * k * v + l * l * v + l * l * v + 2.0 * k * l * v;
-        }
-        return total * b * h;
-    }
+    static double deltaFlops(int b, int t, int h, int k, int v, int chunk) { return ChunkFlops.delta(b, t, h, k, v, chunk); }
 
-    /**
-     * Flops of the chunked GLA as implemented (DiagonalChunk): (Q⊙a) S (2·L·K·V), the causal scores
-     * Q Kᵀ below the diagonal (L²·K, sub-blocks and diagonal dot products together), the triangular
-     * P V (L²·V) and the state update (2·K·L·V).
-     */
-    static double glaFlops(int b, int t, int h, int k, int v, int chunk) {
-        double total = 0;
-        for (int t0 = 0; t0 < t; t0 += chunk) {
-            double l = Math.min(chunk, t - t0);
-            total += 2 * l * k * v + l * l * k + l * l * v + 2.0 * k * l * v;
-        }
-        return total * b * h;
-    }
+    static double glaFlops(int b, int t, int h, int k, int v, int chunk) { return ChunkFlops.gla(b, t, h, k, v, chunk); }
 
     /**
      * The median of {@code repeat} timed runs after a warm-up of at least 3 runs and 5 seconds (the first prefill takes 1-2 s): the

@@ -22,6 +22,12 @@ final class Env {
 
     void define(String name, Value v) { vars.put(name, v); }
 
+    /** The scope that defines a name (the innermost), or null. */
+    Env owner(String name) {
+        for (Env e = this; e != null; e = e.parent) if (e.vars.containsKey(name)) return e;
+        return null;
+    }
+
     /** Updates the innermost definition of a name; false when there is none. */
     boolean assign(String name, Value v) {
         for (Env e = this; e != null; e = e.parent) {

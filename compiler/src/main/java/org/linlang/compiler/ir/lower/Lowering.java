@@ -212,6 +212,8 @@ public final class Lowering {
         for (Param p : b.params()) {
             Long v = entry.args().get(p.name().name());
             if (v != null) named.put(p.name().name(), new Arg(new Value.Int(Dim.of(v)), null));
+            Object h = entry.hostArgs().get(p.name().name());
+            if (h != null && v == null) named.put(p.name().name(), new Arg(hostValue(h), null));
         }
         for (String k : entry.args().keySet()) {
             if (!k.equals("B") && !k.equals("T") && b.params().stream().noneMatch(p -> p.name().name().equals(k))) {
@@ -219,6 +221,17 @@ public final class Lowering {
             }
         }
         return ((Value.Inst) construct(b, List.of(), named)).inst();
+    }
+
+    private static Value hostValue(Object h) {
+        return switch (h) {
+            case Double d -> new Value.Flt(d);
+            case Float f -> new Value.Flt(f);
+            case Boolean b -> new Value.Bool(b);
+            case String str -> new Value.Str(str);
+            case Long l -> new Value.Int(Dim.of(l));
+            default -> throw new IrException("a parameter value " + h + " cannot be compiled");
+        };
     }
 
     private Value callEntry(List<Node> inputs) {
@@ -378,6 +391,23 @@ public final class Lowering {
 
     private static String statePath(Instance inst, String state) {
         return inst.path().isEmpty() ? state : inst.path() + "." + state;
+    }
+
+    /** A value assigned to a block state takes the state's element type, as in the interpreter (a bf16 cache of f32 keys). */
+    private Value toStateType(String name, Value v, Env env) {
+        if (!(v instanceof Value.Tensor t)) return v;
+        Env where = env.owner(name);
+        for (Instance inst : stateful) {
+            if (inst.env != where) continue;
+            for (Decl.Member m : inst.decl.members()) {
+                if (m instanceof Decl.StateMember st && st.name().name().equals(name) && st.type() instanceof TypeExpr.Tensor tt
+                        && tt.dtype() != null) {
+                    DType dt = DType.parse(tt.dtype().name());
+                    if (dt != null && dt != t.node().type().dtype()) return new Value.Tensor(cast(t.node(), dt));
+                }
+            }
+        }
+        return v;
     }
 
     /** The new value of every state a method assigned, as the graph output {@code mixers.3.keys'}. */
@@ -575,7 +605,7 @@ public final class Lowering {
             switch (s) {
                 case Stmt.Let let -> bindPattern(let.pattern(), eval(let.value(), env), env);
                 case Stmt.Assign a -> {
-                    Value v = eval(a.value(), env);
+                    Value v = toStateType(a.target().name(), eval(a.value(), env), env);
                     if (!env.assign(a.target().name(), v)) throw new IrException("assignment to an undeclared name " + a.target());
                 }
                 case Stmt.Return r -> { return eval(r.value(), env); }

@@ -189,6 +189,7 @@ final class Definitions {
             cls.addWeightMethod(units.resetFunction());
             if (b.isModel()) cls.addWeightMethod(units.generateFunction());
         }
+        if (units != null && units.program() != null) cls.setDefinition(new LinBlockClass.Definition(units.program(), b));
         classes.put(b.name().name(), cls);
         values.put(b.name().name(), cls.constructor());
     }

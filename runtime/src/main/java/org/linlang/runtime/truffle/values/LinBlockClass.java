@@ -74,6 +74,15 @@ public final class LinBlockClass {
     @TruffleBoundary
     public void addWeightMethod(LinFunction f) { weightMethods.put(f.name(), f); }
 
+    /** The checked program and declaration this class came from, for engines that compile its calls; null in a REPL input. */
+    public record Definition(org.linlang.compiler.types.Program program, org.linlang.compiler.ast.Decl.Block decl) {}
+
+    private Definition definition;
+
+    public Definition definition() { return definition; }
+
+    public void setDefinition(Definition d) { this.definition = d; }
+
     /** The forward method, or null. */
     public LinFunction forward() { return forward; }
 

@@ -8,7 +8,10 @@ import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.nodes.DirectCallNode;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.IndirectCallNode;
+import org.linlang.runtime.cpu.CpuEngineException;
+import org.linlang.runtime.truffle.LinLanguage;
 import org.linlang.runtime.truffle.LinRuntimeError;
+import org.linlang.runtime.truffle.engine.CompiledCalls;
 import org.linlang.runtime.truffle.nodes.LinNode;
 import org.linlang.runtime.truffle.values.LinBlockClass;
 import org.linlang.runtime.truffle.values.LinBoundMethod;
@@ -69,14 +72,35 @@ public abstract class LinDispatchNode extends LinNode {
                                       @Cached("forwardOf(instance)") LinFunction cachedFunction,
                                       @Cached(value = "bind(cachedFunction)", dimensions = 1) int[] binding,
                                       @Cached("create(cachedFunction.callTarget(binding.length))") DirectCallNode callNode) {
+        Object compiled = compiledCall(instance, arguments);
+        if (compiled != null) return compiled;
         return callNode.call(arrangeWithReceiver(binding, instance, arguments));
     }
 
     @Specialization(replaces = "doInstanceDirect")
     protected Object doInstanceIndirect(LinInstance instance, Object[] arguments, @Cached IndirectCallNode callNode) {
+        Object compiled = compiledCall(instance, arguments);
+        if (compiled != null) return compiled;
         LinFunction forward = forwardOf(instance);
         int[] binding = bind(forward);
         return callNode.call(forward.callTarget(binding.length), arrangeWithReceiverSlow(binding, instance, arguments));
+    }
+
+    /** The call run by the engine the context chose ({@code --engine cpu}), or null for the interpreter. */
+    private Object compiledCall(LinInstance instance, Object[] arguments) {
+        var context = LinLanguage.context(this);
+        CompiledCalls engine = context.compiledCalls();
+        return engine == null ? null : callOnEngine(engine, instance, arguments, context.insideBlockCall());
+    }
+
+    @TruffleBoundary
+    private Object callOnEngine(CompiledCalls engine, LinInstance instance, Object[] arguments, boolean insideMethod) {
+        try {
+            Object r = engine.call(instance, argNames, arguments, insideMethod);
+            return r == CompiledCalls.INTERPRET ? null : r;
+        } catch (CpuEngineException e) {
+            throw new LinRuntimeError(e.getMessage(), this);
+        }
     }
 
     @TruffleBoundary

@@ -1,0 +1,181 @@
+package org.linlang.runtime.truffle.engine;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.linlang.compiler.ast.Decl;
+import org.linlang.compiler.ast.Param;
+import org.linlang.compiler.ir.IrException;
+import org.linlang.compiler.ir.KernelGraph;
+import org.linlang.runtime.cpu.CpuEngineException;
+import org.linlang.runtime.cpu.CpuPlan;
+import org.linlang.runtime.tensor.Tensor;
+import org.linlang.runtime.truffle.ops.Weights;
+import org.linlang.runtime.truffle.values.LinBlockClass;
+import org.linlang.runtime.truffle.values.LinInstance;
+import org.linlang.runtime.truffle.values.LinTensor;
+import org.linlang.runtime.truffle.values.LinTuple;
+
+/**
+ * Block and model calls of a script run on the cpu engine: {@code model(ids)} is compiled by the
+ * middle end ({@code forward} of the block with this instance's parameters) and run as a
+ * {@link CpuPlan} with the instance's weights. Plans are cached per block type, parameter values,
+ * and the element types and ranks of the arguments (a plan holds for every B and T).
+ *
+ * <p>With engine cpu, a call the engine cannot run is an error that names the op and why; with
+ * auto, it runs in the interpreter instead, and that is said once per block type on standard error.
+ */
+public final class CompiledCalls {
+    /** Returned when the interpreter should run the call (engine auto, and the plan was refused). */
+    public static final Object INTERPRET = new Object();
+
+    private record Key(LinBlockClass cls, List<Object> params, List<String> args) {}
+
+    private final Engine engine;
+    private final PrintStream err;
+    private final Map<Key, Object> plans = new HashMap<>(); // a CpuPlan, or the refusal's message
+    private final Set<LinBlockClass> toldInterp = new HashSet<>();
+
+    public CompiledCalls(Engine engine, PrintStream err) {
+        this.engine = engine;
+        this.err = err;
+    }
+
+    public Engine engine() { return engine; }
+
+    /**
+     * Runs {@code instance(arguments)} on the cpu engine, or returns {@link #INTERPRET}. Refusals
+     * under engine cpu are {@link CpuEngineException}s with one sentence.
+     */
+    public Object call(LinInstance instance, String[] argNames, Object[] arguments, boolean insideMethod) {
+        LinBlockClass cls = instance.blockClass();
+        LinBlockClass.Definition def = cls.definition();
+        String what = cls.kindWord() + " " + cls.name();
+        if (def == null) return refuse(cls, what + " was defined outside a checked program (a REPL input), so it cannot be compiled");
+        Decl.Method forward = forwardOf(def.decl());
+        if (forward == null) return INTERPRET;
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        List<String> argSig = new ArrayList<>();
+        List<Param> params = forward.params();
+        for (int i = 0; i < arguments.length; i++) {
+            String name = argNames != null && i < argNames.length && argNames[i] != null ? argNames[i]
+                    : i < params.size() ? params.get(i).name().name() : null;
+            if (name == null) return refuse(cls, what + "'s forward takes " + params.size() + " arguments, not " + arguments.length);
+            if (!(arguments[i] instanceof LinTensor t)) {
+                return refuse(cls, "the cpu engine compiles calls of " + what + " with tensor arguments, and " + name + " is not a tensor");
+            }
+            inputs.put(name, t.tensor());
+            argSig.add(name + ":" + t.dtype().lin() + "/" + t.rank());
+        }
+        Map<String, Long> ints = new LinkedHashMap<>();
+        Map<String, Object> host = new LinkedHashMap<>();
+        List<Object> paramValues = new ArrayList<>();
+        for (int i = 0; i < cls.slotCount(); i++) {
+            LinBlockClass.SlotKind k = cls.slotKind(i);
+            if (k != LinBlockClass.SlotKind.INT_PARAM && k != LinBlockClass.SlotKind.PARAM) continue;
+            Object v = instance.raw(i);
+            paramValues.add(v);
+            if (k == LinBlockClass.SlotKind.INT_PARAM && v instanceof Long l) ints.put(cls.slotName(i), l);
+            else if (v instanceof Double || v instanceof Boolean || v instanceof String || v instanceof Long) host.put(cls.slotName(i), v);
+            else return refuse(cls, "the cpu engine cannot compile " + what + ": its parameter " + cls.slotName(i) + " is not a number, bool or string");
+        }
+        Key key = new Key(cls, paramValues, argSig);
+        Object plan = plans.computeIfAbsent(key, k -> compile(def, ints, host, what));
+        if (plan instanceof String refusal) return refuse(cls, refusal);
+        CpuPlan p = (CpuPlan) plan;
+        Map<String, Tensor> weights = new HashMap<>();
+        for (Weights.Slot s : Weights.parameters(instance)) {
+            Object v = s.owner().read(s.slot());
+            if (v instanceof LinTensor t) weights.put(s.name(), t.tensor());
+        }
+        // block states, as LinMethodCallNode keeps them: a session's, and any instance's inside a block method, are read
+        // and written back (converted to their declared type); a plain instance called from outside starts empty and
+        // drops them (it is pure)
+        boolean keep = instance.isSession() || insideMethod;
+        Map<String, StateSlot> states = new HashMap<>();
+        if (!p.stateNames().isEmpty()) states(instance, "", states, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        if (keep) {
+            for (String name : p.stateNames()) {
+                StateSlot s = states.get(name);
+                if (s != null && s.owner().raw(s.slot()) instanceof LinTensor t) inputs.put(name, t.tensor());
+            }
+        }
+        Map<String, Tensor> out;
+        try {
+            out = p.run(inputs, weights::get);
+        } catch (CpuEngineException e) {
+            return refuse(cls, e.getMessage()); // e.g. arguments of another rank than the plan's (a Linear on [N, d])
+        }
+        if (keep) {
+            for (var e : out.entrySet()) {
+                if (!e.getKey().endsWith("'")) continue;
+                String name = e.getKey().substring(0, e.getKey().length() - 1);
+                StateSlot s = states.get(name);
+                if (s != null) s.owner().set(s.slot(), new LinTensor(e.getValue().to(p.stateType(name))));
+            }
+        }
+        return result(out);
+    }
+
+    private Object compile(LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host, String what) {
+        try {
+            return CpuPlan.of(KernelGraph.build(def.program(), def.decl().name().name(), ints, host).graph());
+        } catch (IrException e) {
+            return "the cpu engine cannot compile " + what + ": " + e.getMessage();
+        } catch (CpuEngineException e) {
+            return e.getMessage();
+        }
+    }
+
+    private Object refuse(LinBlockClass cls, String why) {
+        if (engine == Engine.CPU) throw new CpuEngineException(why + " (use --engine interp or auto)");
+        if (toldInterp.add(cls)) err.println("lin: engine auto runs calls of " + cls.name() + " on interp: " + why);
+        return INTERPRET;
+    }
+
+    private record StateSlot(LinInstance owner, int slot) {}
+
+    /** The state members under {@code inst} by dotted path, as the graph names them ({@code layers.0.keys}). */
+    private static void states(LinInstance inst, String prefix, Map<String, StateSlot> out, Set<LinInstance> seen) {
+        if (!seen.add(inst)) return;
+        LinBlockClass cls = inst.blockClass();
+        for (int i = 0; i < cls.slotCount(); i++) {
+            String name = prefix + cls.slotName(i);
+            if (cls.slotKind(i) == LinBlockClass.SlotKind.STATE) out.put(name, new StateSlot(inst, i));
+            if (cls.slotKind(i) != LinBlockClass.SlotKind.FIELD) continue;
+            Object v = inst.raw(i);
+            if (v instanceof LinInstance child) states(child, name + ".", out, seen);
+            Object[] items = v instanceof org.linlang.runtime.truffle.values.LinList l ? l.items() : v instanceof LinTuple t ? t.items() : null;
+            if (items != null) {
+                for (int k = 0; k < items.length; k++) if (items[k] instanceof LinInstance child) states(child, name + "." + k + ".", out, seen);
+            }
+        }
+    }
+
+    private static Decl.Method forwardOf(Decl.Block b) {
+        for (Decl.Member m : b.members()) if (m instanceof Decl.Method mm && mm.name().name().equals("forward")) return mm;
+        return null;
+    }
+
+    /** The graph's outputs as a Lin value: {@code out} alone, or {@code out.0, out.1, …} as a tuple (nested by dots). */
+    private static Object result(Map<String, Tensor> out) {
+        if (out.containsKey("out")) return new LinTensor(out.get("out"));
+        return tuple(out, "out.");
+    }
+
+    private static Object tuple(Map<String, Tensor> out, String prefix) {
+        List<Object> items = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            String name = prefix + i;
+            if (out.containsKey(name)) items.add(new LinTensor(out.get(name)));
+            else if (out.keySet().stream().anyMatch(k -> k.startsWith(name + "."))) items.add(tuple(out, name + "."));
+            else break;
+        }
+        return new LinTuple(items.toArray());
+    }
+}

@@ -1,0 +1,20 @@
+package org.linlang.runtime.truffle.engine;
+
+import java.util.Locale;
+
+/**
+ * Which engine runs a script's block and model calls ({@code lin run --engine}, the {@code lin.Engine}
+ * option): the interpreter, the cpu engine's compiled plans, or auto (cpu where it can, else the
+ * interpreter, said once per block). Everything else in a script always runs in the interpreter.
+ */
+public enum Engine {
+    INTERP, CPU, AUTO;
+
+    public String word() { return name().toLowerCase(Locale.ROOT); }
+
+    /** The engine of a name, or an exception listing the choices. */
+    public static Engine parse(String name) {
+        for (Engine e : values()) if (e.word().equals(name.toLowerCase(Locale.ROOT))) return e;
+        throw new IllegalArgumentException("unknown engine '" + name + "'; choose interp, cpu or auto");
+    }
+}

@@ -1,0 +1,114 @@
+package org.linlang.runtime.truffle.engine;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.io.IOAccess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.linlang.runtime.cpu.Agreement;
+import org.linlang.runtime.tensor.SafeTensors;
+import org.linlang.runtime.tensor.Tensor;
+import org.linlang.runtime.truffle.LinLanguage;
+
+/**
+ * Differential: a script's model call gives the same logits on the interp and cpu engines
+ * (examples/tiny_hybrid.lin at small sizes, batch 2, a length that is not a multiple of the chunk
+ * size, f32 relative RMS error ≤ 1e-4), and what the cpu engine refuses is one sentence, or runs on
+ * interp under engine auto.
+ */
+class CompiledCallsTest {
+    @TempDir Path dir;
+
+    private static String tinyHybrid() throws Exception {
+        String text = Files.readString(Path.of("..", "examples", "tiny_hybrid.lin"));
+        return text.substring(0, text.indexOf("// A quick shape check"));
+    }
+
+    private String run(String engine, String program, ByteArrayOutputStream err) {
+        try (Context c = Context.newBuilder(LinLanguage.ID).allowIO(IOAccess.ALL).option("lin.Engine", engine)
+                .err(err).out(new ByteArrayOutputStream()).build()) {
+            return c.eval(LinLanguage.ID, program).toString();
+        }
+    }
+
+    private Tensor logits(String engine, String script) throws Exception {
+        Path out = dir.resolve(engine + ".safetensors");
+        run(engine, script + "save(\"" + out + "\", logits = logits)\n", new ByteArrayOutputStream());
+        return SafeTensors.read(out).tensors().get("logits").copy();
+    }
+
+    @Test
+    void tinyHybridGivesTheInterpretersLogits() throws Exception {
+        String script = tinyHybrid() + """
+                let model = TinyHybrid(vocab = 97, d = 32, layers = 4, heads = 2)
+                let ids = (rand([2, 70], seed = 5) * 97.0) as i64
+                let logits = model(ids)
+                """;
+        Tensor interp = logits("interp", script);
+        Tensor cpu = logits("cpu", script);
+        Agreement.assertClose("TinyHybrid logits", interp, cpu);
+    }
+
+    @Test
+    void aBlockTheEngineCannotRunIsOneSentenceOnCpuAndInterpretedOnAuto() throws Exception {
+        String program = """
+                recurrence ema(x: [D]) -> [D]
+                    state m: [D] = 0
+                {
+                    m = tanh(0.5 * m + x)
+                    emit m
+                }
+                block Smooth(d: int) {
+                    forward(x: [B, T, H, d]) -> [B, T, H, d] = ema(x)
+                }
+                let s = Smooth(4)
+                let y = s(ones([1, 5, 2, 4]))
+                float(sum(y))
+                """;
+        var e = assertThrows(PolyglotException.class, () -> run("cpu", program, new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("the cpu engine cannot run recurrence ema"), e.getMessage());
+        assertTrue(e.getMessage().contains("nonlinear"), e.getMessage());
+        var err = new ByteArrayOutputStream();
+        String interp = run("interp", program, new ByteArrayOutputStream());
+        String auto = run("auto", program, err);
+        assertTrue(interp.equals(auto), interp + " vs " + auto);
+        assertTrue(err.toString().contains("engine auto runs calls of Smooth on interp"), err.toString());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"block_sessions", "block_state_details"})
+    void blockStateGoldensPrintTheSameOnTheCpuEngine(String golden) throws Exception {
+        // the interp goldens of block states: sessions (conv cache, KV caches, a delta state), bf16 states, nested calls
+        Path dir = Path.of("src", "test", "resources", "run");
+        String program = Files.readString(dir.resolve(golden + ".lin"));
+        var out = new ByteArrayOutputStream();
+        try (Context c = Context.newBuilder(LinLanguage.ID).allowIO(IOAccess.ALL).option("lin.Engine", "cpu")
+                .err(new ByteArrayOutputStream()).out(out).build()) {
+            c.eval(LinLanguage.ID, program);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(Files.readString(dir.resolve(golden + ".expected")).strip(), out.toString().strip());
+    }
+
+    @Test
+    void aCallThatDoesNotFitThePlanIsOneSentenceOnCpuAndInterpretedOnAuto() {
+        // Linear's forward takes [.., in] with .. = [B, T]: a rank-2 argument does not fit its compiled plan
+        String program = """
+                import std.nn.{Linear}
+                let lin = Linear(4, 3)
+                let y = lin(ones([5, 4]))
+                float(sum(y))
+                """;
+        var e = assertThrows(PolyglotException.class, () -> run("cpu", program, new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("input 'x' has shape [5, 4]"), e.getMessage());
+        var err = new ByteArrayOutputStream();
+        String auto = run("auto", program, err);
+        assertTrue(auto.equals(run("interp", program, new ByteArrayOutputStream())), auto);
+        assertTrue(err.toString().contains("engine auto runs calls of Linear on interp"), err.toString());
+    }
+}
