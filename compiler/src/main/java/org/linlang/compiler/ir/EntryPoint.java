@@ -28,6 +28,7 @@ public final class EntryPoint {
     private final Graph.Mode mode;
     private final Map<String, Long> args;
     private final Map<String, Object> hostArgs = new LinkedHashMap<>();
+    private final Map<String, String> inputElementTypes = new LinkedHashMap<>();
     private final Map<String, Sym> symbols = new HashMap<>();
 
     private EntryPoint(Decl decl, String method, Graph.Mode mode, Map<String, Long> args) {
@@ -44,8 +45,22 @@ public final class EntryPoint {
     public EntryPoint withHostArgs(Map<String, Object> values) {
         EntryPoint e = new EntryPoint(decl, method, mode, args);
         e.hostArgs.putAll(values);
+        e.inputElementTypes.putAll(inputElementTypes);
         return e;
     }
+
+    /**
+     * The same entry with the element types of the tensors an engine will pass ({@code ids = "i64"}),
+     * for parameters whose type leaves the element type open ({@code ids: [B, T]}); others are f32.
+     */
+    public EntryPoint withInputElementTypes(Map<String, String> types) {
+        EntryPoint e = withHostArgs(hostArgs);
+        e.inputElementTypes.putAll(types);
+        return e;
+    }
+
+    /** The element type given for an open parameter's tensor ({@link #withInputElementTypes}), or null. */
+    public String inputElementType(String param) { return inputElementTypes.get(param); }
 
     /** Values of non-int parameters of the entry block (see {@link #withHostArgs}). */
     public Map<String, Object> hostArgs() { return hostArgs; }

@@ -57,6 +57,17 @@ public final class KernelGraph {
         return new KernelGraph(Pipeline.standard().run(initial), List.of());
     }
 
+    /**
+     * As above, with the element types of the tensors the call passes for parameters that leave
+     * theirs open ({@code ids: [B, T]} called with i64 ids): {@link EntryPoint#withInputElementTypes}.
+     */
+    public static KernelGraph build(Program program, String entry, Map<String, Long> args, Map<String, Object> hostArgs,
+                                    Map<String, String> inputElementTypes) {
+        Graph initial = Lowering.initialGraph(program,
+                EntryPoint.resolve(program, entry, args).withHostArgs(hostArgs).withInputElementTypes(inputElementTypes));
+        return new KernelGraph(Pipeline.standard().run(initial), List.of());
+    }
+
     /** The graph before pass 1: the entry's inputs and a call of it. */
     public static Graph initial(Program program, String entry, Map<String, Long> args) {
         return Lowering.initialGraph(program, EntryPoint.resolve(program, entry, args));

@@ -179,7 +179,8 @@ public final class Lowering {
                 dims.add(entryDim(d, env));
             }
         }
-        DType dt = t.dtype() == null ? DType.F32 : DType.parse(t.dtype().name());
+        String given = entry.inputElementType(p.name().name());
+        DType dt = t.dtype() != null ? DType.parse(t.dtype().name()) : given != null ? DType.parse(given) : DType.F32;
         return gb.input(p.name().name(), new TensorType(dt, dims));
     }
 

@@ -61,6 +61,7 @@ public final class CompiledCalls {
         if (forward == null) return INTERPRET;
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         List<String> argSig = new ArrayList<>();
+        Map<String, String> argTypes = new LinkedHashMap<>();
         List<Param> params = forward.params();
         for (int i = 0; i < arguments.length; i++) {
             String name = argNames != null && i < argNames.length && argNames[i] != null ? argNames[i]
@@ -71,6 +72,7 @@ public final class CompiledCalls {
             }
             inputs.put(name, t.tensor());
             argSig.add(name + ":" + t.dtype().lin() + "/" + t.rank());
+            argTypes.put(name, t.dtype().lin());
         }
         Map<String, Long> ints = new LinkedHashMap<>();
         Map<String, Object> host = new LinkedHashMap<>();
@@ -85,7 +87,7 @@ public final class CompiledCalls {
             else return refuse(cls, "the cpu engine cannot compile " + what + ": its parameter " + cls.slotName(i) + " is not a number, bool or string");
         }
         Key key = new Key(cls, paramValues, argSig);
-        Object plan = plans.computeIfAbsent(key, k -> compile(def, ints, host, what));
+        Object plan = plans.computeIfAbsent(key, k -> compile(def, ints, host, argTypes, what));
         if (plan instanceof String refusal) return refuse(cls, refusal);
         CpuPlan p = (CpuPlan) plan;
         Map<String, Tensor> weights = new HashMap<>();
@@ -122,9 +124,10 @@ public final class CompiledCalls {
         return result(out);
     }
 
-    private Object compile(LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host, String what) {
+    private Object compile(LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host,
+                           Map<String, String> argTypes, String what) {
         try {
-            return CpuPlan.of(KernelGraph.build(def.program(), def.decl().name().name(), ints, host).graph());
+            return CpuPlan.of(KernelGraph.build(def.program(), def.decl().name().name(), ints, host, argTypes).graph());
         } catch (IrException e) {
             return "the cpu engine cannot compile " + what + ": " + e.getMessage();
         } catch (CpuEngineException e) {
