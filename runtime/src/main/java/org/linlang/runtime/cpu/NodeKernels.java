@@ -14,6 +14,7 @@ import org.linlang.runtime.tensor.Elementwise;
 import org.linlang.runtime.tensor.LinAlg;
 import org.linlang.runtime.tensor.Reductions;
 import org.linlang.runtime.tensor.Shapes;
+import org.linlang.runtime.tensor.SmallProduct;
 import org.linlang.runtime.tensor.Tensor;
 
 /**
@@ -149,47 +150,7 @@ final class NodeKernels {
         long[] bs = Shapes.broadcastShapes(Arrays.copyOf(x.shape(), Math.max(0, x.rank() - 2)), Arrays.copyOf(y.shape(), Math.max(0, y.rank() - 2)));
         for (long d : bs) batch *= d;
         if (batch * m * k * nn > SMALL_PRODUCT) return LinAlg.matmul(x, y);
-        return smallMatmul(x, y);
-    }
-
-    /** A small product in double accumulators (as the interp engine computes it), rounded once. */
-    private static Tensor smallMatmul(Tensor a, Tensor b) {
-        Tensor x = a.rank() == 1 ? a.unsqueeze(0) : a;
-        Tensor y = b.rank() == 1 ? b.unsqueeze(1) : b;
-        long m = x.dim(-2), k = x.dim(-1), n = y.dim(-1);
-        long[] batch = Shapes.broadcastShapes(Arrays.copyOf(x.shape(), x.rank() - 2), Arrays.copyOf(y.shape(), y.rank() - 2));
-        long count = 1;
-        for (long d : batch) count *= d;
-        long[] xs = Arrays.copyOf(batch, batch.length + 2);
-        xs[batch.length] = m;
-        xs[batch.length + 1] = k;
-        long[] ys = Arrays.copyOf(batch, batch.length + 2);
-        ys[batch.length] = k;
-        ys[batch.length + 1] = n;
-        float[] xv = x.broadcastTo(xs).toFloatArray();
-        float[] yv = y.broadcastTo(ys).toFloatArray();
-        int M = (int) m, K = (int) k, N = (int) n;
-        float[] out = new float[(int) (count * m * n)];
-        double[] row = new double[N];
-        for (int bi = 0; bi < count; bi++) {
-            int xo = bi * M * K, yo = bi * K * N, oo = bi * M * N;
-            for (int i = 0; i < M; i++) {
-                Arrays.fill(row, 0);
-                for (int p = 0; p < K; p++) {
-                    double xip = xv[xo + i * K + p];
-                    int yr = yo + p * N;
-                    for (int j = 0; j < N; j++) row[j] += xip * yv[yr + j];
-                }
-                for (int j = 0; j < N; j++) out[oo + i * N + j] = (float) row[j];
-            }
-        }
-        long[] outShape = Arrays.copyOf(batch, batch.length + 2);
-        outShape[batch.length] = m;
-        outShape[batch.length + 1] = n;
-        Tensor r = Creation.of(out, outShape);
-        if (a.rank() == 1) r = r.squeeze(-2);
-        if (b.rank() == 1) r = r.squeeze(-1);
-        return r;
+        return SmallProduct.of(x, y); // in double, as the interp engine rounds it
     }
 
     /** {@code y[.., t, ..] = x[.., t - n, ..]} along the axis, zeros where {@code t - n} is outside. */

@@ -10,6 +10,7 @@ import org.linlang.runtime.tensor.Elementwise;
 import org.linlang.runtime.tensor.Index;
 import org.linlang.runtime.tensor.LinAlg;
 import org.linlang.runtime.tensor.Shapes;
+import org.linlang.runtime.tensor.SmallProduct;
 import org.linlang.runtime.tensor.Tensor;
 import org.linlang.runtime.truffle.values.LinTensor;
 import org.linlang.runtime.truffle.values.LinValues;
@@ -171,36 +172,7 @@ public final class TensorOps {
         DType type = DType.promote(a.dtype(), b.dtype());
         DType outType = type.isFloat() ? type : DType.F32;
         if (count * m * k * n > SMALL_PRODUCT) return LinAlg.matmul(a, b);
-        long[] xs = Arrays.copyOf(batch, batch.length + 2);
-        xs[batch.length] = m;
-        xs[batch.length + 1] = k;
-        long[] ys = Arrays.copyOf(batch, batch.length + 2);
-        ys[batch.length] = k;
-        ys[batch.length + 1] = n;
-        float[] xv = x.broadcastTo(xs).toFloatArray();
-        float[] yv = y.broadcastTo(ys).toFloatArray();
-        int M = (int) m, K = (int) k, N = (int) n;
-        float[] out = new float[(int) (count * m * n)];
-        double[] row = new double[N];
-        for (int bi = 0; bi < count; bi++) {
-            int xo = bi * M * K, yo = bi * K * N, oo = bi * M * N;
-            for (int i = 0; i < M; i++) {
-                Arrays.fill(row, 0);
-                for (int p = 0; p < K; p++) {
-                    double xip = xv[xo + i * K + p];
-                    int yr = yo + p * N;
-                    for (int j = 0; j < N; j++) row[j] += xip * yv[yr + j];
-                }
-                for (int j = 0; j < N; j++) out[oo + i * N + j] = (float) row[j];
-            }
-        }
-        long[] outShape = Arrays.copyOf(batch, batch.length + 2);
-        outShape[batch.length] = m;
-        outShape[batch.length + 1] = n;
-        Tensor r = Creation.of(out, outShape);
-        if (a.rank() == 1) r = r.squeeze(-2);
-        if (b.rank() == 1) r = r.squeeze(-1);
-        return r.to(outType);
+        return SmallProduct.of(a, b).to(outType);
     }
 
     /** {@code outer(a, b)}: {@code [.., M]} and {@code [.., N]} give {@code [.., M, N]}, leading axes broadcast. */
