@@ -144,7 +144,8 @@ class StdOpsOpenClTest {
 
         p = plan("short_conv", DIMS);
         in = inputs(p, T, Map.of(), r);
-        float[] x = f(in.get("x")), w = f(in.get("weight"));
+        // The op's plan takes the optional bias as an input (a plan is built for the call with every tensor given).
+        float[] x = f(in.get("x")), w = f(in.get("weight")), bias = f(in.get("bias"));
         int C = 24, W = 4;
         ref = new double[x.length];
         for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) for (int c = 0; c < C; c++) {
@@ -153,9 +154,22 @@ class StdOpsOpenClTest {
                 int src = t - W + 1 + j;
                 if (src >= 0) acc += (double) w[c * W + j] * x[(b * T + src) * C + c];
             }
-            ref[(b * T + t) * C + c] = acc;
+            ref[(b * T + t) * C + c] = acc + bias[c];
         }
         close("short_conv", ref, run(p, in));
+
+        // activation = "silu", through a caller (a fn entry takes no string arguments): silu after the bias.
+        Path root = Files.isDirectory(Path.of("../stdlib")) ? Path.of("..") : Path.of(".");
+        CheckResult cr = Frontend.check(new Source("conv_silu.lin", """
+                import std.ops.*
+                fn conv_silu(x: [B, T, C], weight: [C, W], bias: [C]) -> [B, T, C] = short_conv(x, weight, bias, activation = "silu")
+                """), root.toAbsolutePath().normalize());
+        assertTrue(cr.ok(), cr.diagnostics().toString());
+        p = KernelPlan.of(KernelGraph.build(cr.program(), "conv_silu", DIMS).graph());
+        float[] got = run(p, in);
+        double[] silu = new double[ref.length];
+        for (int i = 0; i < ref.length; i++) silu[i] = ref[i] / (1 + Math.exp(-ref[i]));
+        close("short_conv silu", silu, got);
     }
 
     @Test
@@ -190,9 +204,13 @@ class StdOpsOpenClTest {
         int T = 37, H = 3, K = 32, V = 40;
         var r = new Random(11);
         KernelPlan p = plan("softmax_attn", DIMS);
-        var in = inputs(p, T, Map.of("Hk", (long) H), r);
-        double[] ref = Reference.attention(B, T, H, 1, K, V, 0, Math.pow(K, -0.5), f(in.get("q")), f(in.get("k")), f(in.get("v")));
-        close("softmax_attn (QKᵀ, softmax, PV kernels)", ref, run(p, in));
+        // S = T (prefill), then S > T: a KV cache of 13 earlier positions, query t at position S − T + t.
+        for (int S : new int[] {T, T + 13}) {
+            var in = inputs(p, T, Map.of("Hk", (long) H, "S", (long) S), r);
+            float[] gate = in.containsKey("gate") ? f(in.get("gate")) : null, sinks = in.containsKey("sinks") ? f(in.get("sinks")) : null;
+            double[] ref = Reference.attention(B, T, S, H, 1, K, V, 0, Math.pow(K, -0.5), f(in.get("q")), f(in.get("k")), f(in.get("v")), gate, sinks);
+            close("softmax_attn S=" + S + " (QKᵀ, softmax, PV kernels)", ref, run(p, in));
+        }
     }
 
     @Test
