@@ -45,7 +45,20 @@ final class Emitter {
     /** The buffers read so far, with their parameter names. */
     Map<Node, String> reads() { return bufferNames; }
 
-    String text() { return out.toString(); }
+    /** The body; the declaration of a decoded index no expression read (a broadcast axis) is left out, as nvcc warns of it. */
+    String text() {
+        String t = out.toString();
+        for (String v : decoded) {
+            var uses = java.util.regex.Pattern.compile("\\b" + v + "\\b").matcher(t);
+            int n = 0;
+            while (uses.find()) n++;
+            if (n == 1) t = t.replaceFirst("(?m)^ *i64 " + v + " = [^;\n]*;\n", "");
+        }
+        return t;
+    }
+
+    /** The index variables {@link #decode} declared. */
+    private final List<String> decoded = new java.util.ArrayList<>();
 
     SizeNames sizes() { return sizes; }
 
@@ -72,6 +85,7 @@ final class Emitter {
                 line(rest + " = " + rest + " / " + d + ";");
             }
             idx[a] = v;
+            decoded.add(v);
         }
         return List.of(idx);
     }

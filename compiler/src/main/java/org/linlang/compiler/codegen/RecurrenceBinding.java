@@ -7,6 +7,7 @@ import org.linlang.compiler.ast.Expr;
 import org.linlang.compiler.ir.Node;
 import org.linlang.compiler.ir.RecurrenceCall;
 import org.linlang.compiler.ir.Scalars;
+import org.linlang.compiler.recurrence.ExprPrinter;
 import org.linlang.compiler.recurrence.RecurrenceForm;
 import org.linlang.compiler.recurrence.RecurrenceForm.Kind;
 import org.linlang.compiler.recurrence.RecurrenceForm.StateForm;
@@ -16,12 +17,12 @@ import org.linlang.compiler.types.Dim;
 /**
  * Which inputs of a recurrence node are the query, key, value, log-decay and beta of a
  * {@link RecurrenceKernels} family, read from the classified {@link RecurrenceForm} (never from
- * the recurrence's name), with the same rules as the cpu engine's plan: each piece must be one of
- * the step's inputs (the query may carry one scalar parameter, {@code scale * q}), the decay given
- * in log space and applied before the write.
+ * the recurrence's name), with the same rules as the cpu engine's plan: each piece is one of the
+ * step's inputs or elementwise arithmetic of them ({@link RecurrencePieces}, computed inside the
+ * kernel), the query may carry one host scale ({@code scale * q}).
  *
  * @param spec   the kernel family, sizes and types
- * @param roles  role ({@code q k v g beta}) to the node's input
+ * @param roles  kernel buffer ({@code q k v g beta}, {@code in_NAME}) to the node's input
  * @param state  the initial state input, or null
  * @param lead   the leading dimensions [B, T, H…]
  */
@@ -43,68 +44,102 @@ public record RecurrenceBinding(RecurrenceSpec spec, Map<String, Node> roles, No
             throw new CodegenException("recurrence " + n + "'s output is not one read-out q @ S_t of the updated state");
         }
         Expr q = form.output().query();
-        String query;
-        String scaleName = null;
-        if (q instanceof Expr.Name qn) query = qn.name();
-        else if (q instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL && b.left() instanceof Expr.Name l && b.right() instanceof Expr.Name r) {
-            scaleName = l.name();
-            query = r.name();
-        } else throw unsupported(n, "query", q);
-        if (s.decay() != null && s.order() != RecurrenceForm.Order.BEFORE) {
-            throw new CodegenException("recurrence " + n + " decays after its write; the GPU kernels decay first");
+        double scale = 1.0;
+        // a leading host number is the scale; what it multiplies is the query piece
+        if (q instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL && b.left() instanceof Expr.Name l
+                && !rc.inputNames().contains(l.name()) && rc.hostArgs().get(l.name()) != null) {
+            scale = Scalars.number(rc.hostArgs().get(l.name()));
+            q = b.right();
         }
-        var names = new LinkedHashMap<String, String>();
-        names.put("q", query);
+        // A decay after the write is reported by the classifier with the decay on the written value,
+        // so both orders run as decay-then-write (as on the cpu engine).
+        var pieces = new LinkedHashMap<String, Expr>();
+        pieces.put("q", q);
         RecurrenceSpec.Gate gate = RecurrenceSpec.Gate.NONE;
-        if (s.decay() != null) {
-            if (s.decay().space() != RecurrenceForm.Space.LOG) throw unsupported(n, "decay", s.decay().factor());
-            gate = s.decay().perChannel() ? RecurrenceSpec.Gate.CHANNEL : RecurrenceSpec.Gate.HEAD;
-        }
+        if (s.decay() != null) gate = s.decay().perChannel() ? RecurrenceSpec.Gate.CHANNEL : RecurrenceSpec.Gate.HEAD;
         boolean delta = form.kind() == Kind.DELTA;
         if (delta) {
             if (s.delta() == null) throw new CodegenException("recurrence " + n + " has no delta step");
-            names.put("k", nameOf(n, "key", s.delta().key()));
-            names.put("v", nameOf(n, "value", s.delta().value()));
+            pieces.put("k", s.delta().key());
+            pieces.put("v", s.delta().value());
         } else {
             if (s.writes().size() != 1) throw new CodegenException("recurrence " + n + " writes " + s.writes().size() + " outer products; the kernels take one");
-            names.put("k", nameOf(n, "key", s.writes().getFirst().key()));
-            names.put("v", nameOf(n, "value", s.writes().getFirst().value()));
+            if (s.writes().getFirst().value() == null) throw new CodegenException("recurrence " + n + "'s state is a vector; the GPU kernels take a matrix state");
+            pieces.put("k", s.writes().getFirst().key());
+            pieces.put("v", s.writes().getFirst().value());
         }
-        if (s.decay() != null) names.put("g", nameOf(n, "log-decay", s.decay().logDecay()));
-        if (delta) names.put("beta", nameOf(n, "beta", s.delta().beta()));
+        if (s.decay() != null) pieces.put("g", s.decay().logDecay());
+        if (delta) pieces.put("beta", s.delta().beta());
 
-        var roles = new LinkedHashMap<String, Node>();
-        DType in = null, gates = null;
-        for (var e : names.entrySet()) {
-            boolean gatePiece = e.getKey().equals("g") || e.getKey().equals("beta");
-            int i = rc.inputNames().indexOf(e.getValue());
-            if (i < 0 || i >= rc.stepInputs()) throw new CodegenException("recurrence " + n + ": " + e.getValue() + " is not a tensor input");
-            Node x = node.input(i);
-            roles.put(e.getKey(), x);
-            DType d = x.type().dtype();
-            if (d != DType.F32 && d != DType.BF16) throw new CodegenException("recurrence " + n + ": input " + e.getValue() + " is " + d.lin() + "; the GPU kernels take f32 or bf16");
-            DType seen = gatePiece ? gates : in;
-            if (seen != null && seen != d) {
-                throw new CodegenException("recurrence " + n + " mixes " + seen.lin() + " and " + d.lin() + (gatePiece ? " gates" : " inputs"));
+        // the step inputs the pieces read: a piece that is one input names its buffer after its role
+        var buffers = new LinkedHashMap<String, String>();
+        var direct = new LinkedHashMap<String, String>();
+        var exprs = new LinkedHashMap<String, Expr>();
+        for (var e : pieces.entrySet()) {
+            if (e.getValue() instanceof Expr.Name nm && rc.inputNames().contains(nm.name())) {
+                buffers.putIfAbsent(nm.name(), e.getKey());
+                direct.put(e.getKey(), nm.name());
+            } else exprs.put(e.getKey(), e.getValue());
+        }
+        for (var e : exprs.entrySet()) {
+            for (String name : RecurrencePieces.names(e.getValue())) {
+                if (rc.inputNames().contains(name)) buffers.putIfAbsent(name, "in_" + name);
             }
-            if (gatePiece) gates = d;
-            else in = d;
         }
-        double scale = 1.0;
-        if (scaleName != null) {
-            Object v = rc.hostArgs().get(scaleName);
-            if (v == null) throw unsupported(n, "query scale", q);
-            scale = Scalars.number(v);
+        List<Dim> lead = node.type().dims().subList(0, node.type().rank() - 1);
+        var roles = new LinkedHashMap<String, Node>();
+        var inputs = new LinkedHashMap<String, RecurrencePieces.Input>();
+        DType in = null, gates = null;
+        for (var e : buffers.entrySet()) {
+            int i = rc.inputNames().indexOf(e.getKey());
+            if (i < 0 || i >= rc.stepInputs()) throw new CodegenException("recurrence " + n + ": " + e.getKey() + " is not a tensor input");
+            Node x = node.input(i);
+            DType d = x.type().dtype();
+            if (d != DType.F32 && d != DType.BF16) throw new CodegenException("recurrence " + n + ": input " + e.getKey() + " is " + d.lin() + "; the GPU kernels take f32 or bf16");
+            int width;
+            if (x.type().rank() == lead.size()) width = 1;
+            else if (x.type().rank() == lead.size() + 1 && x.type().dims().getLast().isConstant()) width = (int) x.type().dims().getLast().constant();
+            else throw new CodegenException("recurrence " + n + ": input " + e.getKey() + " is " + x.type() + "; the GPU kernels take per-step scalars and vectors of known size");
+            roles.put(e.getValue(), x);
+            inputs.put(e.getKey(), new RecurrencePieces.Input(e.getValue(), d, width));
+            boolean gatePiece = e.getValue().equals("g") || e.getValue().equals("beta");
+            if (gatePiece && gates == null) gates = d;
+            if (!gatePiece && in == null) in = d;
         }
-        Node qn = roles.get("q"), vn = roles.get("v");
-        List<Dim> lead = qn.type().dims().subList(0, qn.type().rank() - 1);
-        Dim kd = qn.type().dims().getLast(), vd = vn.type().dims().getLast();
-        if (!kd.isConstant() || !vd.isConstant()) throw new CodegenException("recurrence " + n + ": K and V must be known sizes, found " + kd + " and " + vd);
+        int kw = width(n, "key", pieces.get("k"), inputs), vw = width(n, "value", pieces.get("v"), inputs);
+        if (kw < 1 || vw < 1) throw new CodegenException("recurrence " + n + ": K and V must be known sizes (the key and value read no vector input)");
+        checkWidth(n, "query", pieces.get("q"), inputs, kw);
+        checkWidth(n, "key", pieces.get("k"), inputs, kw);
+        checkWidth(n, "value", pieces.get("v"), inputs, vw);
+        if (pieces.containsKey("g")) checkWidth(n, "log-decay", pieces.get("g"), inputs, gate == RecurrenceSpec.Gate.CHANNEL ? kw : 1);
+        if (pieces.containsKey("beta")) checkWidth(n, "beta", pieces.get("beta"), inputs, 1);
         Node state = rc.stateInputs() > 0 ? node.input(rc.stepInputs()) : null;
         DType out = node.type().dtype();
-        var spec = new RecurrenceSpec(delta, gate, (int) kd.constant(), (int) vd.constant(), scale, in, gates == null ? DType.F32 : gates, out,
-                state != null, finalState);
+        var read = new RecurrencePieces(direct, exprs, inputs, rc.hostArgs());
+        var spec = new RecurrenceSpec(delta, gate, kw, vw, scale, in == null ? DType.F32 : in, gates == null ? DType.F32 : gates, out,
+                state != null, finalState, read);
         return new RecurrenceBinding(spec, roles, state, List.copyOf(lead));
+    }
+
+    /** The width of a piece: that of the vector inputs it reads (0 when it reads none). */
+    private static int width(String recurrence, String piece, Expr e, Map<String, RecurrencePieces.Input> inputs) {
+        int w = 0;
+        for (String name : RecurrencePieces.names(e)) {
+            var in = inputs.get(name);
+            if (in != null && in.width() != 1) w = Math.max(w, in.width());
+        }
+        return w;
+    }
+
+    private static void checkWidth(String recurrence, String piece, Expr e, Map<String, RecurrencePieces.Input> inputs, int width) {
+        if (width == 1) {
+            for (String name : RecurrencePieces.names(e)) {
+                var in = inputs.get(name);
+                if (in != null && in.width() != 1) {
+                    throw new CodegenException("recurrence " + recurrence + "'s " + piece + " `" + ExprPrinter.print(e) + "` reads the vector " + name + "; it must be a per-step scalar");
+                }
+            }
+        } else RecurrencePieces.checkWidths(recurrence, piece, e, inputs, width);
     }
 
     /** B·H (the leading dimensions without time). */
@@ -121,13 +156,4 @@ public record RecurrenceBinding(RecurrenceSpec spec, Map<String, Node> roles, No
         return d;
     }
 
-    private static String nameOf(String recurrence, String piece, Expr e) {
-        if (e instanceof Expr.Name name) return name.name();
-        throw unsupported(recurrence, piece, e);
-    }
-
-    private static CodegenException unsupported(String recurrence, String piece, Expr e) {
-        return new CodegenException("recurrence " + recurrence + "'s " + piece + " is the expression `" + e.span().text()
-                + "`, not one of its inputs; the GPU kernels do not fuse such prologues yet");
-    }
 }

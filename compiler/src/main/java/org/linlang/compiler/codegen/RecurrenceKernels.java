@@ -51,11 +51,7 @@ public final class RecurrenceKernels {
     /** Buffer and size parameters shared by both kernels, in order. */
     private static List<KernelParam> params(RecurrenceSpec s) {
         var p = new ArrayList<KernelParam>();
-        p.add(KernelParam.buffer("q", s.inputs(), null, false));
-        p.add(KernelParam.buffer("k", s.inputs(), null, false));
-        p.add(KernelParam.buffer("v", s.inputs(), null, false));
-        if (s.gate() != Gate.NONE) p.add(KernelParam.buffer("g", s.gates(), null, false));
-        if (s.delta()) p.add(KernelParam.buffer("beta", s.gates(), null, false));
+        for (RecurrencePieces.Input in : s.pieces().inputs().values()) p.add(KernelParam.buffer(in.buffer(), in.dtype(), null, false));
         if (s.initialState()) p.add(KernelParam.buffer("s0", DType.F32, null, false));
         p.add(KernelParam.buffer("o", s.output(), null, true));
         if (s.finalState()) p.add(KernelParam.buffer("s1", DType.F32, null, true));
@@ -69,8 +65,9 @@ public final class RecurrenceKernels {
         return "KERNEL " + name + "(" + String.join(", ", params.stream().map(KernelParam::declaration).toList()) + ")";
     }
 
-    private static String ld(RecurrenceSpec s, String buf, String off) {
-        return CTypes.load(buf.equals("g") || buf.equals("beta") ? s.gates() : s.inputs(), buf, off);
+    /** A piece at a step row (element {@code index} of it; null for a per-step scalar), computed from the inputs. */
+    private static String ld(RecurrenceSpec s, String piece, String row, String index) {
+        return s.pieces().load(piece, row, index);
     }
 
     /** The sequential kernel; {@code threads} is B·H·V (launch it over that count). */
@@ -90,29 +87,29 @@ public final class RecurrenceKernels {
                 .append(s.initialState() ? "s0[(bh * " + K + " + i) * (i64)" + V + " + c]" : "0.0f").append(";\n");
         b.append("    for (i64 t = 0; t < n_T; t++) {\n");
         b.append("        i64 row = (bi * n_T + t) * n_H + h;\n");
-        b.append("        float vt = ").append(ld(s, "v", "row * " + V + " + c")).append(";\n");
+        b.append("        float vt = ").append(ld(s, "v", "row", "c")).append(";\n");
         if (s.delta()) {
-            if (s.gate() == Gate.HEAD) b.append("        float gamma = EXPF(").append(ld(s, "g", "row")).append(");\n");
+            if (s.gate() == Gate.HEAD) b.append("        float gamma = EXPF(").append(ld(s, "g", "row", null)).append(");\n");
             b.append("        float ks = 0.0f;\n");
             b.append("        for (i32 i = 0; i < ").append(K).append("; i++) {\n");
             if (s.gate() == Gate.HEAD) b.append("            S[i] *= gamma;\n");
-            b.append("            ks += ").append(ld(s, "k", "row * " + K + " + i")).append(" * S[i];\n");
+            b.append("            ks += ").append(ld(s, "k", "row", "i")).append(" * S[i];\n");
             b.append("        }\n");
-            b.append("        float u = ").append(ld(s, "beta", "row")).append(" * (vt - ks);\n");
-            b.append("        for (i32 i = 0; i < ").append(K).append("; i++) S[i] += ").append(ld(s, "k", "row * " + K + " + i")).append(" * u;\n");
+            b.append("        float u = ").append(ld(s, "beta", "row", null)).append(" * (vt - ks);\n");
+            b.append("        for (i32 i = 0; i < ").append(K).append("; i++) S[i] += ").append(ld(s, "k", "row", "i")).append(" * u;\n");
         } else {
-            if (s.gate() == Gate.HEAD) b.append("        float alpha = EXPF(").append(ld(s, "g", "row")).append(");\n");
+            if (s.gate() == Gate.HEAD) b.append("        float alpha = EXPF(").append(ld(s, "g", "row", null)).append(");\n");
             b.append("        for (i32 i = 0; i < ").append(K).append("; i++) {\n");
             String decayed = switch (s.gate()) {
                 case NONE -> "S[i]";
                 case HEAD -> "alpha * S[i]";
-                case CHANNEL -> "EXPF(" + ld(s, "g", "row * " + K + " + i") + ") * S[i]";
+                case CHANNEL -> "EXPF(" + ld(s, "g", "row", "i") + ") * S[i]";
             };
-            b.append("            S[i] = ").append(decayed).append(" + ").append(ld(s, "k", "row * " + K + " + i")).append(" * vt;\n");
+            b.append("            S[i] = ").append(decayed).append(" + ").append(ld(s, "k", "row", "i")).append(" * vt;\n");
             b.append("        }\n");
         }
         b.append("        float acc = 0.0f;\n");
-        b.append("        for (i32 i = 0; i < ").append(K).append("; i++) acc += ").append(ld(s, "q", "row * " + K + " + i")).append(" * S[i];\n");
+        b.append("        for (i32 i = 0; i < ").append(K).append("; i++) acc += ").append(ld(s, "q", "row", "i")).append(" * S[i];\n");
         b.append("        ").append(CTypes.store(s.output(), "o", "row * " + V + " + c", CTypes.floatLiteral(s.scale()) + " * acc")).append("\n");
         b.append("    }\n");
         if (s.finalState()) {
@@ -159,18 +156,18 @@ public final class RecurrenceKernels {
         if (head) {
             b.append("        if (lid == 0) {\n");
             b.append("            float run = 0.0f;\n");
-            b.append("            for (i32 t = 0; t < len; t++) { run += ").append(ld(s, "g", "row0 + t * n_H")).append("; G[t] = run; }\n");
+            b.append("            for (i32 t = 0; t < len; t++) { run += ").append(ld(s, "g", "row0 + t * n_H", null)).append("; G[t] = run; }\n");
             b.append("        }\n");
         }
         if (channel) {
             b.append("        for (i32 i = lid; i < ").append(K).append("; i += ").append(LS).append(") {\n");
             b.append("            float run = 0.0f;\n");
-            b.append("            for (i32 t = 0; t < len; t++) { run += ").append(ld(s, "g", "(row0 + t * n_H) * " + K + " + i"))
+            b.append("            for (i32 t = 0; t < len; t++) { run += ").append(ld(s, "g", "row0 + t * n_H", "i"))
                     .append("; G[t * ").append(K).append(" + i] = run; }\n");
             b.append("        }\n");
         }
         if (s.delta()) {
-            b.append("        for (i32 t = lid; t < len; t += ").append(LS).append(") Bt[t] = ").append(ld(s, "beta", "row0 + t * n_H")).append(";\n");
+            b.append("        for (i32 t = lid; t < len; t += ").append(LS).append(") Bt[t] = ").append(ld(s, "beta", "row0 + t * n_H", null)).append(";\n");
         }
         b.append("        BARRIER();\n");
         b.append("        for (i32 p = lid; p < len * len; p += ").append(LS).append(") {\n");
@@ -179,13 +176,13 @@ public final class RecurrenceKernels {
         b.append("            float qk = 0.0f;\n");
         if (s.delta()) b.append("            float kk = 0.0f;\n");
         b.append("            if (j <= t) {\n");
-        b.append("                i64 qt = (row0 + t * n_H) * ").append(K).append(";\n");
-        b.append("                i64 kj = (row0 + j * n_H) * ").append(K).append(";\n");
+        b.append("                i64 rt = row0 + t * n_H;\n");
+        b.append("                i64 rj = row0 + j * n_H;\n");
         b.append("                for (i32 i = 0; i < ").append(K).append("; i++) {\n");
-        b.append("                    float kji = ").append(ld(s, "k", "kj + i")).append(";\n");
+        b.append("                    float kji = ").append(ld(s, "k", "rj", "i")).append(";\n");
         String decay = channel ? " * EXPF(G[t * " + K + " + i] - G[j * " + K + " + i])" : "";
-        b.append("                    qk += ").append(ld(s, "q", "qt + i")).append(" * kji").append(decay).append(";\n");
-        if (s.delta()) b.append("                    kk += ").append(ld(s, "k", "qt + i")).append(" * kji;\n");
+        b.append("                    qk += ").append(ld(s, "q", "rt", "i")).append(" * kji").append(decay).append(";\n");
+        if (s.delta()) b.append("                    kk += ").append(ld(s, "k", "rt", "i")).append(" * kji;\n");
         b.append("                }\n");
         if (head) {
             b.append("                float gam = EXPF(G[t] - G[j]);\n");
@@ -202,21 +199,21 @@ public final class RecurrenceKernels {
         String gEnd = head ? "EXPF(G[len - 1])" : null;
         if (s.delta()) {
             b.append("            for (i32 t = 0; t < len; t++) {\n");
-            b.append("                i64 kt = (row0 + t * n_H) * ").append(K).append(";\n");
+            b.append("                i64 rt = row0 + t * n_H;\n");
             b.append("                float ks = 0.0f;\n");
-            b.append("                for (i32 i = 0; i < ").append(K).append("; i++) ks += ").append(ld(s, "k", "kt + i")).append(" * S[i];\n");
-            b.append("                float rhs = Bt[t] * (").append(ld(s, "v", "(row0 + t * n_H) * " + V + " + c"))
+            b.append("                for (i32 i = 0; i < ").append(K).append("; i++) ks += ").append(ld(s, "k", "rt", "i")).append(" * S[i];\n");
+            b.append("                float rhs = Bt[t] * (").append(ld(s, "v", "rt", "c"))
                     .append(" - ").append(head ? gStart + " * " : "").append("ks);\n");
             b.append("                for (i32 j = 0; j < t; j++) rhs -= A[t * ").append(L).append(" + j] * u[j];\n");
             b.append("                u[t] = rhs;\n");
             b.append("            }\n");
         }
-        String val = s.delta() ? "u[j]" : ld(s, "v", "(row0 + j * n_H) * " + V + " + c");
+        String val = s.delta() ? "u[j]" : ld(s, "v", "row0 + j * n_H", "c");
         b.append("            for (i32 t = 0; t < len; t++) {\n");
-        b.append("                i64 qt = (row0 + t * n_H) * ").append(K).append(";\n");
+        b.append("                i64 rt = row0 + t * n_H;\n");
         b.append("                float inter = 0.0f;\n");
         String qDecay = channel ? " * EXPF(G[t * " + K + " + i])" : "";
-        b.append("                for (i32 i = 0; i < ").append(K).append("; i++) inter += ").append(ld(s, "q", "qt + i")).append(qDecay).append(" * S[i];\n");
+        b.append("                for (i32 i = 0; i < ").append(K).append("; i++) inter += ").append(ld(s, "q", "rt", "i")).append(qDecay).append(" * S[i];\n");
         b.append("                float intra = 0.0f;\n");
         b.append("                for (i32 j = 0; j <= t; j++) intra += P[t * ").append(L).append(" + j] * ").append(val).append(";\n");
         b.append("                float ot = ").append(CTypes.floatLiteral(s.scale())).append(" * (").append(head ? gStart + " * " : "").append("inter + intra);\n");
@@ -228,7 +225,7 @@ public final class RecurrenceKernels {
         b.append("                float acc = ").append(endDecay == null ? "S[i]" : endDecay + " * S[i]").append(";\n");
         String between = channel ? " * EXPF(G[(len - 1) * " + K + " + i] - G[j * " + K + " + i])"
                 : head ? " * EXPF(G[len - 1] - G[j])" : "";
-        b.append("                for (i32 j = 0; j < len; j++) acc += ").append(ld(s, "k", "(row0 + j * n_H) * " + K + " + i"))
+        b.append("                for (i32 j = 0; j < len; j++) acc += ").append(ld(s, "k", "row0 + j * n_H", "i"))
                 .append(between).append(" * ").append(val).append(";\n");
         b.append("                S[i] = acc;\n");
         b.append("            }\n");

@@ -19,9 +19,10 @@ import org.linlang.compiler.types.DType;
  * @param output       the element type of the output
  * @param initialState whether an initial state is read
  * @param finalState   whether the final state is written
+ * @param pieces       how the kernel reads each piece from its input buffers (the buffers are its parameters)
  */
 public record RecurrenceSpec(boolean delta, Gate gate, int k, int v, double scale, DType inputs, DType gates, DType output,
-                             boolean initialState, boolean finalState) {
+                             boolean initialState, boolean finalState, RecurrencePieces pieces) {
     /** The gate of the transition. */
     public enum Gate { NONE, HEAD, CHANNEL }
 
@@ -29,6 +30,13 @@ public record RecurrenceSpec(boolean delta, Gate gate, int k, int v, double scal
         if (delta && gate == Gate.CHANNEL) throw new CodegenException("a delta step with a per-channel decay (KDA) has no GPU kernel yet");
         if (k < 1 || v < 1) throw new CodegenException("recurrence sizes must be positive, found K=" + k + " V=" + v);
         if (k > 256) throw new CodegenException("the GPU recurrence kernels keep a state column of K floats in registers: K=" + k + " is over 256");
+    }
+
+    /** A spec whose pieces are its inputs as they are, buffers {@code q k v g beta}. */
+    public RecurrenceSpec(boolean delta, Gate gate, int k, int v, double scale, DType inputs, DType gates, DType output,
+                          boolean initialState, boolean finalState) {
+        this(delta, gate, k, v, scale, inputs, gates, output, initialState, finalState,
+                RecurrencePieces.plain(delta, gate, k, v, inputs, gates));
     }
 
     /** A short name such as {@code delta_head_k32_v64}. */

@@ -26,7 +26,8 @@ final class CodegenFixtures {
     private CodegenFixtures() {}
 
     /** Sizes for the dimensions std.ops leaves open (as in KernelCountTest). */
-    static final Map<String, Long> DIMS = Map.of("D", 64L, "K", 32L, "V", 64L, "H", 4L, "C", 128L, "W", 4L, "R", 16L);
+    static final Map<String, Long> DIMS = Map.of("D", 64L, "K", 32L, "V", 64L, "H", 4L, "C", 128L, "W", 4L, "R", 16L,
+            "k", 2L); // k: the experts moe_routing and top_k_mask keep
 
     static Path root() {
         for (Path p : List.of(Path.of("examples"), Path.of("../examples"))) {

@@ -50,27 +50,39 @@ final class Reference {
 
     /** Causal softmax attention in float64 over [B, T, Hq, K] queries and [B, T, Hk, ·] keys and values. */
     static double[] attention(int B, int T, int Hq, int G, int K, int V, int window, double scale, float[] q, float[] k, float[] v) {
+        return attention(B, T, T, Hq, G, K, V, window, scale, q, k, v, null, null);
+    }
+
+    /**
+     * Causal attention over S ≥ T keys (a KV cache before the new tokens): query t sits at position
+     * S − T + t (the bottom-right mask); {@code sinks} (one logit per query head) joins each
+     * denominator without a value, {@code gate} multiplies the output by its sigmoid. Either may be null.
+     */
+    static double[] attention(int B, int T, int S, int Hq, int G, int K, int V, int window, double scale, float[] q, float[] k, float[] v,
+                              float[] gate, float[] sinks) {
         int Hk = Hq / G;
         double[] o = new double[B * T * Hq * V];
         for (int b = 0; b < B; b++) {
             for (int t = 0; t < T; t++) {
+                int pos = S - T + t;
                 for (int h = 0; h < Hq; h++) {
                     int hk = h / G;
-                    int lo = window > 0 ? Math.max(0, t - window + 1) : 0;
-                    double[] s = new double[t + 1];
-                    double m = Double.NEGATIVE_INFINITY;
-                    for (int j = lo; j <= t; j++) {
+                    int lo = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                    double[] s = new double[pos + 1];
+                    double m = sinks == null ? Double.NEGATIVE_INFINITY : sinks[h];
+                    for (int j = lo; j <= pos; j++) {
                         double d = 0;
-                        for (int i = 0; i < K; i++) d += (double) q[((b * T + t) * Hq + h) * K + i] * k[((b * T + j) * Hk + hk) * K + i];
+                        for (int i = 0; i < K; i++) d += (double) q[((b * T + t) * Hq + h) * K + i] * k[((b * S + j) * Hk + hk) * K + i];
                         s[j] = d * scale;
                         m = Math.max(m, s[j]);
                     }
-                    double sum = 0;
-                    for (int j = lo; j <= t; j++) sum += Math.exp(s[j] - m);
+                    double sum = sinks == null ? 0 : Math.exp(sinks[h] - m);
+                    for (int j = lo; j <= pos; j++) sum += Math.exp(s[j] - m);
                     for (int c = 0; c < V; c++) {
                         double acc = 0;
-                        for (int j = lo; j <= t; j++) acc += Math.exp(s[j] - m) / sum * v[((b * T + j) * Hk + hk) * V + c];
-                        o[((b * T + t) * Hq + h) * V + c] = acc;
+                        for (int j = lo; j <= pos; j++) acc += Math.exp(s[j] - m) / sum * v[((b * S + j) * Hk + hk) * V + c];
+                        int at = ((b * T + t) * Hq + h) * V + c;
+                        o[at] = gate == null ? acc : acc / (1 + Math.exp(-gate[at]));
                     }
                 }
             }

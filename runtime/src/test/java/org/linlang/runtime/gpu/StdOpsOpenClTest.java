@@ -144,7 +144,8 @@ class StdOpsOpenClTest {
 
         p = plan("short_conv", DIMS);
         in = inputs(p, T, Map.of(), r);
-        float[] x = f(in.get("x")), w = f(in.get("weight"));
+        // The op's plan takes the optional bias as an input (a plan is built for the call with every tensor given).
+        float[] x = f(in.get("x")), w = f(in.get("weight")), bias = f(in.get("bias"));
         int C = 24, W = 4;
         ref = new double[x.length];
         for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) for (int c = 0; c < C; c++) {
@@ -153,9 +154,22 @@ class StdOpsOpenClTest {
                 int src = t - W + 1 + j;
                 if (src >= 0) acc += (double) w[c * W + j] * x[(b * T + src) * C + c];
             }
-            ref[(b * T + t) * C + c] = acc;
+            ref[(b * T + t) * C + c] = acc + bias[c];
         }
         close("short_conv", ref, run(p, in));
+
+        // activation = "silu", through a caller (a fn entry takes no string arguments): silu after the bias.
+        Path root = Files.isDirectory(Path.of("../stdlib")) ? Path.of("..") : Path.of(".");
+        CheckResult cr = Frontend.check(new Source("conv_silu.lin", """
+                import std.ops.*
+                fn conv_silu(x: [B, T, C], weight: [C, W], bias: [C]) -> [B, T, C] = short_conv(x, weight, bias, activation = "silu")
+                """), root.toAbsolutePath().normalize());
+        assertTrue(cr.ok(), cr.diagnostics().toString());
+        p = KernelPlan.of(KernelGraph.build(cr.program(), "conv_silu", DIMS).graph());
+        float[] got = run(p, in);
+        double[] silu = new double[ref.length];
+        for (int i = 0; i < ref.length; i++) silu[i] = ref[i] / (1 + Math.exp(-ref[i]));
+        close("short_conv silu", silu, got);
     }
 
     @Test
@@ -190,38 +204,44 @@ class StdOpsOpenClTest {
         int T = 37, H = 3, K = 32, V = 40;
         var r = new Random(11);
         KernelPlan p = plan("softmax_attn", DIMS);
-        var in = inputs(p, T, Map.of("Hk", (long) H), r);
-        double[] ref = Reference.attention(B, T, H, 1, K, V, 0, Math.pow(K, -0.5), f(in.get("q")), f(in.get("k")), f(in.get("v")));
-        close("softmax_attn (QKᵀ, softmax, PV kernels)", ref, run(p, in));
+        // S = T (prefill), then S > T: a KV cache of 13 earlier positions, query t at position S − T + t.
+        for (int S : new int[] {T, T + 13}) {
+            var in = inputs(p, T, Map.of("Hk", (long) H, "S", (long) S), r);
+            float[] gate = in.containsKey("gate") ? f(in.get("gate")) : null, sinks = in.containsKey("sinks") ? f(in.get("sinks")) : null;
+            double[] ref = Reference.attention(B, T, S, H, 1, K, V, 0, Math.pow(K, -0.5), f(in.get("q")), f(in.get("k")), f(in.get("v")), gate, sinks);
+            close("softmax_attn S=" + S + " (QKᵀ, softmax, PV kernels)", ref, run(p, in));
+        }
     }
 
     @Test
     void recurrencePlans() {
         int H = 3, K = 32, V = 40;
         for (int T : new int[] {1, 37, 70}) {
-            for (String op : List.of("linear_attn", "simple_gla", "gla", "delta_rule", "gated_delta_rule")) {
+            for (String op : List.of("linear_attn", "simple_gla", "gla", "hgrn2", "delta_rule", "gated_delta_rule")) {
                 var r = new Random(T * 17L + op.length());
                 KernelPlan p = plan(op, DIMS);
                 var in = inputs(p, T, Map.of(), r);
-                boolean delta = op.contains("delta");
-                float[] q = f(in.get("q")), k = f(in.get("k")), v = f(in.get("v"));
+                boolean delta = op.contains("delta"), hgrn2 = op.equals("hgrn2");
+                float[] q = f(in.get("q")), k = hgrn2 ? null : f(in.get("k")), v = f(in.get("v"));
                 if (delta) {
                     RecurrenceKernelsOpenClTest.normalizeRows(k, K);
                     in.put("k", Creation.of(k, in.get("k").shape()));
                 }
                 float[] g = null, beta = null;
-                String gate = op.equals("gla") ? "gk" : op.equals("simple_gla") || op.equals("gated_delta_rule") ? "g" : null;
+                String gate = op.equals("gla") || hgrn2 ? "gk" : op.equals("simple_gla") || op.equals("gated_delta_rule") ? "g" : null;
                 if (gate != null) {
                     g = f(in.get(gate));
                     for (int i = 0; i < g.length; i++) g[i] = -Math.abs(g[i]) * 0.5f;
                     in.put(gate, Creation.of(g, in.get(gate).shape()));
                 }
+                // HGRN2's key is 1 − exp(gk), computed inside the GPU kernel; here from the same gates in float64
+                if (hgrn2) k = oneMinusExp(g);
                 if (delta) {
                     beta = f(in.get("beta"));
                     for (int i = 0; i < beta.length; i++) beta[i] = (float) (1 / (1 + Math.exp(-beta[i])));
                     in.put("beta", Creation.of(beta, in.get("beta").shape()));
                 }
-                double[][] ref = Reference.recurrence(delta, op.equals("gla"), B, T, H, K, V, Math.pow(K, -0.5), q, k, v, g, beta, null);
+                double[][] ref = Reference.recurrence(delta, "gk".equals(gate), B, T, H, K, V, Math.pow(K, -0.5), q, k, v, g, beta, null);
                 close(op + " T=" + T, ref[0], run(p, in));
             }
         }
@@ -280,11 +300,11 @@ class StdOpsOpenClTest {
     @Test
     void decodeStepsThroughTheStepPlans() {
         int H = 3, K = 32, V = 40, steps = 6;
-        for (String op : List.of("linear_attn", "simple_gla", "gla", "delta_rule", "gated_delta_rule")) {
+        for (String op : List.of("linear_attn", "simple_gla", "gla", "hgrn2", "delta_rule", "gated_delta_rule")) {
             var r = new Random(op.hashCode());
             KernelPlan p = plan(op + ".step", DIMS);
-            boolean delta = op.contains("delta");
-            String gate = op.equals("gla") ? "gk" : op.equals("simple_gla") || op.equals("gated_delta_rule") ? "g" : null;
+            boolean delta = op.contains("delta"), hgrn2 = op.equals("hgrn2");
+            String gate = op.equals("gla") || hgrn2 ? "gk" : op.equals("simple_gla") || op.equals("gated_delta_rule") ? "g" : null;
             int n = B * steps * H;
             float[] q = Reference.normal(r, n * K, 1), k = Reference.normal(r, n * K, 1), v = Reference.normal(r, n * V, 1);
             if (delta) RecurrenceKernelsOpenClTest.normalizeRows(k, K);
@@ -298,6 +318,7 @@ class StdOpsOpenClTest {
                 for (int i = 0; i < n; i++) beta[i] = (float) r.nextDouble();
             }
             float[] s0 = Reference.normal(r, B * H * K * V, 0.5);
+            if (hgrn2) k = oneMinusExp(g);
             double[][] ref = Reference.recurrence(delta, gate != null && gate.equals("gk"), B, steps, H, K, V, Math.pow(K, -0.5), q, k, v, g, beta, s0);
             float[] state = s0.clone();
             float[] out = new float[B * steps * H * V];
@@ -305,7 +326,7 @@ class StdOpsOpenClTest {
                 for (int t = 0; t < steps; t++) {
                     var in = new java.util.LinkedHashMap<String, Tensor>();
                     in.put("q", Creation.of(slice(q, B, steps, H * K, t), B, 1, H, K));
-                    in.put("k", Creation.of(slice(k, B, steps, H * K, t), B, 1, H, K));
+                    if (!hgrn2) in.put("k", Creation.of(slice(k, B, steps, H * K, t), B, 1, H, K));
                     in.put("v", Creation.of(slice(v, B, steps, H * V, t), B, 1, H, V));
                     if (gate != null) {
                         int per = gate.equals("gk") ? H * K : H;
@@ -322,6 +343,91 @@ class StdOpsOpenClTest {
             close(op + ".step x" + steps + " outputs", ref[0], out);
             close(op + ".step x" + steps + " final state", ref[1], state);
         }
+    }
+
+    /**
+     * Recurrences whose pieces are expressions of the step's inputs, computed inside the chunked and
+     * sequential kernels: feature maps on q, k and v, a decay given as a factor and applied after the
+     * write (the classifier folds it into the value), β as a function of an input. The reference
+     * evaluates the pieces in float64 and runs the plain recurrence on them.
+     */
+    @Test
+    void piecesThatAreExpressionsOfTheInputs() {
+        Path root = Files.isDirectory(Path.of("../stdlib")) ? Path.of("..") : Path.of(".");
+        CheckResult cr = Frontend.check(new Source("pieces.lin", """
+                recurrence feat(q: [K], k: [K], v: [V], f: f32, scale: float = K ** -0.5) -> [V]
+                    state S: [K, V] = 0
+                {
+                    S = S + outer(elu(k) + 1.0, silu(v))
+                    S = sigmoid(f) * S
+                    emit (scale * relu(q)) @ S
+                }
+                recurrence folded(q: [K], k: [K], v: [V], g: f32, b: f32, scale: float = K ** -0.5) -> [V]
+                    state S: [K, V] = 0
+                {
+                    S = exp(g) * S
+                    S = S + outer(k, sigmoid(b) * (v - k @ S))
+                    emit (scale * q) @ S
+                }
+                """), root.toAbsolutePath().normalize());
+        assertTrue(cr.ok(), cr.diagnostics().toString());
+        int H = 3, K = 32, V = 40;
+        for (String op : List.of("feat", "folded")) {
+            for (String entry : List.of(op, op + ".step")) {
+                int T = entry.endsWith(".step") ? 1 : 70;
+                var r = new Random(op.hashCode() + T);
+                KernelPlan p = KernelPlan.of(KernelGraph.build(cr.program(), entry, DIMS).graph());
+                var in = inputs(p, T, Map.of(), r);
+                int n = B * T * H;
+                float[] q = f(in.get("q")), k = f(in.get("k")), v = f(in.get("v"));
+                float[] s0 = null;
+                if (entry.endsWith(".step")) {
+                    s0 = Reference.normal(r, B * H * K * V, 0.5);
+                    in.put("S", Creation.of(s0, B, H, K, V));
+                }
+                float[] qq = new float[q.length], kk = new float[k.length], vv = new float[v.length], g = new float[n], beta = null;
+                boolean delta = op.equals("folded");
+                if (delta) {
+                    RecurrenceKernelsOpenClTest.normalizeRows(k, K);
+                    in.put("k", Creation.of(k, in.get("k").shape()));
+                    float[] gs = f(in.get("g")), b = f(in.get("b"));
+                    beta = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        gs[i] = -Math.abs(gs[i]) * 0.5f;
+                        g[i] = gs[i];
+                        beta[i] = (float) (1 / (1 + Math.exp(-b[i])));
+                    }
+                    in.put("g", Creation.of(gs, in.get("g").shape()));
+                    System.arraycopy(q, 0, qq, 0, q.length);
+                    System.arraycopy(k, 0, kk, 0, k.length);
+                    System.arraycopy(v, 0, vv, 0, v.length);
+                } else {
+                    float[] fg = f(in.get("f"));
+                    for (int i = 0; i < q.length; i++) qq[i] = Math.max(q[i], 0);
+                    for (int i = 0; i < k.length; i++) kk[i] = (float) (k[i] > 0 ? k[i] + 1 : Math.exp(k[i]));
+                    for (int row = 0; row < n; row++) {
+                        double a = 1 / (1 + Math.exp(-fg[row]));
+                        g[row] = (float) Math.log(a);
+                        // S_t = a (S_{t-1} + k vᵀ) = a S_{t-1} + k (a v)ᵀ
+                        for (int j = 0; j < V; j++) vv[row * V + j] = (float) (a * v[row * V + j] / (1 + Math.exp(-v[row * V + j])));
+                    }
+                }
+                double[][] ref = Reference.recurrence(delta, false, B, T, H, K, V, Math.pow(K, -0.5), qq, kk, vv, g, beta, s0);
+                Map<String, Tensor> res;
+                try (var runner = new OpenClPlanRunner(dev, p)) {
+                    res = runner.run(in);
+                }
+                close(entry + " outputs", ref[0], res.values().iterator().next().toFloatArray());
+                if (s0 != null) close(entry + " final state", ref[1], res.get("S").toFloatArray());
+            }
+        }
+    }
+
+    /** HGRN2's key from its log-forget gates: 1 − exp(gk), elementwise (in float64, then stored as f32). */
+    static float[] oneMinusExp(float[] gk) {
+        float[] k = new float[gk.length];
+        for (int i = 0; i < k.length; i++) k[i] = (float) (1 - Math.exp(gk[i]));
+        return k;
     }
 
     /** Token t of a [B, T, width] array, as [B, width]. */
