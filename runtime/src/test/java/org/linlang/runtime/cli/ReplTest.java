@@ -112,6 +112,20 @@ class ReplTest {
     }
 
     @Test
+    void anErrorCallStopsOnlyItsInputAndTheSessionGoesOn() {
+        Session s = repl("""
+                fn pick(kind: string) -> int = if kind == "one" then 1 else error("unknown kind '" + kind + "'")
+                pick("two")
+                pick("one") + 1
+                """);
+        assertTrue(s.err().contains("<repl 1>:1:61: error: unknown kind 'two'"), s.err());
+        assertTrue(s.err().lines().anyMatch(l -> l.matches("\\s*\\| *\\^+")), s.err());
+        assertNoJavaTrace(s.err());
+        assertEquals(List.of("2"), s.outLines());
+        assertEquals(1, s.exitCode());
+    }
+
+    @Test
     void aSessionKeepsItsStatesAcrossInputsAndErrors() {
         Session s = repl("""
                 block Acc(d: int) {
