@@ -62,7 +62,7 @@ public final class Lin implements AutoCloseable {
     /** A Lin with the defaults: the interp engine, no file access, output to System.out and System.err. */
     public static Lin create() { return builder().build(); }
 
-    /** The engine that runs programs: {@code interp} (the other engines run single operations, not programs). */
+    /** The engine that runs programs: {@code interp} (embedded Lin has no other). */
     public String engine() { return engine; }
 
     /** Checks and runs Lin code in this session; returns the value of its last statement if that is an expression. */
@@ -161,13 +161,14 @@ public final class Lin implements AutoCloseable {
 
         /**
          * {@code interp} (the default) or {@code auto}, which picks interp; {@code cpu}, {@code opencl} and
-         * {@code cuda} run single std.ops operations ({@code lin op}), not Lin programs, and are refused here.
+         * {@code cuda} run compiled plans from the command line ({@code lin op}) and are refused here.
          */
         public Builder engine(String name) {
             switch (name) {
                 case "interp", "auto" -> this.engine = "interp";
-                case "cpu", "opencl", "cuda" -> throw new IllegalArgumentException("the " + name + " engine runs single std.ops "
-                        + "operations (lin op NAME --engine " + name + "), not Lin programs; an embedded Lin runs on interp, the Truffle interpreter");
+                case "cpu", "opencl", "cuda" -> throw new IllegalArgumentException("the " + name + " engine is not available to "
+                        + "embedded Lin, which runs on interp (the Truffle interpreter); " + name + " runs compiled plans from the command line, "
+                        + "e.g. lin op NAME --engine " + name + " (see docs/cli.md)");
                 default -> throw new IllegalArgumentException("unknown engine '" + name + "'; the engines are interp, cpu, opencl, cuda and auto");
             }
             return this;

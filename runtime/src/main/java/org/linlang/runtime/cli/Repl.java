@@ -208,7 +208,7 @@ final class Repl implements AutoCloseable {
                   :type EXPR        the type of an expression, with its shape, without running it
                   :time EXPR        runs an expression several times and prints the median time
                   :load FILE        checks and runs a .lin file in this session
-                  :engine [NAME]    shows the engine: interp (cpu, opencl, cuda run single ops in lin op)
+                  :engine [NAME]    shows the engine: a REPL session runs on interp
                   :quit             ends the session (as does Ctrl-D)
                 """);
         if (historyNote != null) out.append("History is kept in ").append(historyNote).append(".\n");
@@ -295,7 +295,7 @@ final class Repl implements AutoCloseable {
         if (name.isEmpty() || name.equals(INTERP)) {
             io.out().println("engine: interp (the Truffle interpreter)");
         } else if (name.equals("auto")) {
-            io.out().println("engine: interp (auto: sessions run on the interpreter; cpu, opencl and cuda run single ops in lin op)");
+            io.out().println("engine: interp (auto: a REPL session runs on the interpreter)");
         } else if (ENGINES.contains(name)) {
             error(sessionsRunOnInterp(name) + ", and this session stays on it");
         } else {
@@ -311,10 +311,10 @@ final class Repl implements AutoCloseable {
         return "unknown engine '" + name + "'; the engines are interp, cpu, opencl, cuda and auto";
     }
 
-    /** Why a session cannot use the cpu, opencl or cuda engine: they run single operations, not programs. */
+    /** Why a session cannot use the cpu, opencl or cuda engine: they run compiled plans from the command line. */
     private static String sessionsRunOnInterp(String name) {
-        return "the " + name + " engine runs single std.ops operations (lin op NAME --engine " + name
-                + "), not Lin programs; a session runs on interp, the Truffle interpreter";
+        return "the " + name + " engine is not available in the REPL, which runs on interp (the Truffle interpreter); " + name
+                + " runs compiled plans from the command line, e.g. lin op NAME --engine " + name + " (see docs/cli.md)";
     }
 
     // ---- completion ---------------------------------------------------------------------------------
