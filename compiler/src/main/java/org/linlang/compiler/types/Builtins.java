@@ -67,6 +67,8 @@ public final class Builtins {
         add("shift", "shift(x, n, axis = A)", "shifts along an axis by n places, filling with zeros (causal convolutions)", Builtins::shift);
         add("take", "take(table, ids)", "rows of table selected by integer ids: [N, d] and [B, T] give [B, T, d]", Builtins::take);
         add("causal_mask", "causal_mask(T, window = W)", "bool[T, T], true where key j may be seen by query i (j <= i, and i - j < W)", Builtins::causalMask);
+        add("error", "error(message)", "stops the program with the message: a run-time error at this call (a compiled graph refuses to build); "
+                + "its type is never, which joins with any other, so it can stand in any branch", Builtins::error);
         add("print", "print(values…)", "prints values separated by spaces", c -> Type.UNIT);
         add("len", "len(x)", "length of a list, tuple or string, or the first dimension of a tensor", Builtins::len);
         add("shape", "shape(x)", "a tensor's shape as a list of ints", c -> exactly(c, 1) ? new Type.ListOf(Type.INT) : Type.ERROR);
@@ -392,6 +394,15 @@ public final class Builtins {
         var dims = new ArrayList<>(ids.shape().dims());
         dims.addAll(table.shape().dims().subList(1, table.shape().rank()));
         return new Type.Tensor(table.dtype(), new Shape(ids.shape().rest(), dims));
+    }
+
+    private static Type error(BuiltinCall c) {
+        if (!exactly(c, 1)) return Type.NEVER;
+        Type t = c.arg(0);
+        if (!(t instanceof Type.Str) && !Type.isLenient(t)) {
+            c.error(Code.E030, c.argExpr(0).span(), "the message of error must be a string, found " + Unifier.describe(t));
+        }
+        return Type.NEVER;
     }
 
     private static Type causalMask(BuiltinCall c) {

@@ -105,6 +105,7 @@ final class Calls {
             }
             case Type.Error e -> e;
             case Type.Dynamic d -> d;
+            case Type.Never n -> n;
             default -> ch.error(Code.E025, c.callee().span(), Unifier.describe(callee) + " cannot be called");
         };
     }

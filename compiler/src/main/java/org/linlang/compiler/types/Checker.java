@@ -39,6 +39,8 @@ public final class Checker {
     private final Map<Decl.Block, BlockInfo> blocks = new IdentityHashMap<>();
     private final Map<Decl.Block, Signature> blockSignatures = new IdentityHashMap<>();
     private final Set<Decl> inProgress = new HashSet<>();
+    /** Expression statements whose value is never (an error(...) call): they end their path like a return. */
+    private final Set<Stmt> diverging = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<Decl.Block> signaturesInProgress = new HashSet<>();
     private final Set<Decl> bodiesChecked = new HashSet<>();
     private final Map<Expr, Type> exprTypes = new IdentityHashMap<>();
@@ -871,7 +873,8 @@ public final class Checker {
         boolean returned = false;
         for (Stmt s : stmts) {
             if (returned) {
-                diags.error(Code.E059, s.span(), "this statement can never run: the body has already returned");
+                diags.error(Code.E059, s.span(), "this statement can never run: the body has already "
+                        + (stmtsBefore(stmts, s) ? "stopped with error(...)" : "returned"));
                 returned = false; // report once per run of dead statements
                 statement(s, scope, body);
                 return true;
@@ -886,11 +889,21 @@ public final class Checker {
         return returned;
     }
 
-    /** Whether statements end in a return on every path (syntactically: a return, or an if whose branches both do). */
-    private static boolean alwaysReturns(List<Stmt> stmts) {
+    /** Whether the statement before {@code s} is an error(...) call that ends its path. */
+    private boolean stmtsBefore(List<Stmt> stmts, Stmt s) {
+        int i = stmts.indexOf(s);
+        return i > 0 && diverging.contains(stmts.get(i - 1));
+    }
+
+    /**
+     * Whether statements end in a return on every path: a return, an error(...) call (already
+     * checked), or an if whose branches both do.
+     */
+    private boolean alwaysReturns(List<Stmt> stmts) {
         if (stmts.isEmpty()) return false;
         return switch (stmts.getLast()) {
             case Stmt.Return r -> true;
+            case Stmt.ExprStmt x -> diverging.contains(x);
             case Stmt.If i -> alwaysReturns(i.then()) && alwaysReturns(i.otherwise());
             default -> false;
         };
@@ -973,8 +986,10 @@ public final class Checker {
                 return false;
             }
             case Stmt.ExprStmt x -> {
-                expr(x.expr(), scope);
-                return false;
+                // error(...) as a statement never finishes: the path ends here, as with a return.
+                if (!(expr(x.expr(), scope) instanceof Type.Never)) return false;
+                diverging.add(x);
+                return true;
             }
             case Stmt.For f -> {
                 Type var = rangeSymbol(loopVariable(f.from(), f.to(), scope, f.span()), f.to(), f.variable());

@@ -11,6 +11,7 @@ final class Operators {
     static Type binary(Checker ch, Expr.Binary b, Type l, Type r) {
         BinaryOp op = b.op();
         if (l instanceof Type.Error || r instanceof Type.Error) return Type.ERROR;
+        if (l instanceof Type.Never || r instanceof Type.Never) return Type.NEVER;
         if ((op == BinaryOp.EQ || op == BinaryOp.NE) && (l instanceof Type.None || r instanceof Type.None)) return Type.BOOL;
         if (l instanceof Type.Optional) return ch.optionalUse(b.left(), l);
         if (r instanceof Type.Optional) return ch.optionalUse(b.right(), r);

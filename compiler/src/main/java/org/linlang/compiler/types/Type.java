@@ -86,6 +86,14 @@ public sealed interface Type {
         @Override public String toString() { return "dynamic"; }
     }
 
+    /**
+     * The type of an expression that never produces a value ({@code error(...)}): it joins with any
+     * type in the branches of an {@code if} and is accepted wherever a value is expected.
+     */
+    record Never() implements Type {
+        @Override public String toString() { return "never"; }
+    }
+
     /** The type of an expression that already failed to check: accepted everywhere, to avoid cascades. */
     record Error() implements Type {
         @Override public String toString() { return "<error>"; }
@@ -124,9 +132,10 @@ public sealed interface Type {
     Type ERROR = new Error();
     Type DYNAMIC = new Dynamic();
     Type NONE = new None();
+    Type NEVER = new Never();
 
     static boolean isNumeric(Type t) { return t instanceof Int || t instanceof Float || t instanceof Tensor; }
 
-    /** Types that accept anything without further errors. */
-    static boolean isLenient(Type t) { return t instanceof Error || t instanceof Dynamic; }
+    /** Types that accept anything without further errors (never: no value ever arrives to mismatch). */
+    static boolean isLenient(Type t) { return t instanceof Error || t instanceof Dynamic || t instanceof Never; }
 }

@@ -52,6 +52,9 @@ public final class Types {
      */
     public static Type join(Type a, Type b) {
         if (a instanceof Type.Error || b instanceof Type.Error) return Type.ERROR;
+        // A branch that fails (error(...)) takes the other branch's type.
+        if (a instanceof Type.Never) return b;
+        if (b instanceof Type.Never) return a;
         if (a instanceof Type.Dynamic) return b;
         if (b instanceof Type.Dynamic) return a;
         // none and a value (or an optional one) join as optional: `if c then x else none`.

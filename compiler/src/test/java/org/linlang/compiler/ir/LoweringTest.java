@@ -51,6 +51,20 @@ class LoweringTest {
     }
 
     @Test
+    void anErrorCallOnTheChosenPathRefusesTheBuildWithItsMessage() {
+        Program p = IrFixtures.check("""
+                fn feature(x: [N, D], kind: string) -> [N, D] =
+                    if kind == "relu" then relu(x) else error("unknown feature map '" + kind + "'")
+                fn relu_features(x: [N, D]) -> [N, D] = feature(x, "relu")
+                fn bad_features(x: [N, D]) -> [N, D] = feature(x, "elu9")
+                """);
+        // The branch not taken is folded away: its error(...) is never lowered.
+        assertEquals(1, lower(p, "relu_features", Map.of("N", 2L, "D", 4L)).nodesOf(Op.RELU).size());
+        IrException e = assertThrows(IrException.class, () -> lower(p, "bad_features", Map.of("N", 2L, "D", 4L)));
+        assertTrue(e.getMessage().endsWith(":2:41: unknown feature map 'elu9'"), e.getMessage());
+    }
+
+    @Test
     void whatCannotBeLoweredSaysWhy() {
         Program loop = IrFixtures.check("fn f(x: [N, D]) -> [N, D] {\n let y = x\n for i in 0..N { y = y * 2.0 }\n return y\n}\n");
         IrException e = assertThrows(IrException.class, () -> lower(loop, "f", Map.of("D", 4L)));

@@ -62,7 +62,7 @@ public final class Lin implements AutoCloseable {
     /** A Lin with the defaults: the interp engine, no file access, output to System.out and System.err. */
     public static Lin create() { return builder().build(); }
 
-    /** The engine that runs programs: {@code interp}, the only one built so far. */
+    /** The engine that runs programs: {@code interp} (embedded Lin has no other). */
     public String engine() { return engine; }
 
     /** Checks and runs Lin code in this session; returns the value of its last statement if that is an expression. */
@@ -159,13 +159,17 @@ public final class Lin implements AutoCloseable {
 
         private Builder() {}
 
-        /** {@code interp} (the default) or {@code auto}; {@code cpu} and {@code cuda} are not built yet. */
+        /**
+         * {@code interp} (the default) or {@code auto}, which picks interp; {@code cpu}, {@code opencl} and
+         * {@code cuda} run compiled plans from the command line ({@code lin op}) and are refused here.
+         */
         public Builder engine(String name) {
             switch (name) {
                 case "interp", "auto" -> this.engine = "interp";
-                case "cpu", "cuda" -> throw new IllegalArgumentException("the " + name
-                        + " engine is not built yet; interp (the Truffle interpreter) is the only engine so far");
-                default -> throw new IllegalArgumentException("unknown engine '" + name + "'; the engines are interp, cpu, cuda and auto");
+                case "cpu", "opencl", "cuda" -> throw new IllegalArgumentException("the " + name + " engine is not available to "
+                        + "embedded Lin, which runs on interp (the Truffle interpreter); " + name + " runs compiled plans from the command line, "
+                        + "e.g. lin op NAME --engine " + name + " (see docs/cli.md)");
+                default -> throw new IllegalArgumentException("unknown engine '" + name + "'; the engines are interp, cpu, opencl, cuda and auto");
             }
             return this;
         }

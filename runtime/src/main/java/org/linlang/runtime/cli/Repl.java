@@ -35,7 +35,7 @@ import org.linlang.runtime.truffle.LinLanguage;
  */
 final class Repl implements AutoCloseable {
     static final String INTERP = "interp";
-    private static final List<String> ENGINES = List.of("interp", "cpu", "cuda", "auto");
+    private static final List<String> ENGINES = List.of("interp", "cpu", "opencl", "cuda", "auto");
     static final List<String> COMMANDS = List.of(":help", ":type", ":time", ":load", ":engine", ":quit");
     static final List<String> KEYWORDS = List.of("import", "as", "fn", "recurrence", "block", "model", "state", "let",
             "return", "emit", "for", "in", "if", "then", "else", "and", "or", "not", "true", "false");
@@ -208,7 +208,7 @@ final class Repl implements AutoCloseable {
                   :type EXPR        the type of an expression, with its shape, without running it
                   :time EXPR        runs an expression several times and prints the median time
                   :load FILE        checks and runs a .lin file in this session
-                  :engine [NAME]    shows or picks the engine (only interp is built so far)
+                  :engine [NAME]    shows the engine: a REPL session runs on interp
                   :quit             ends the session (as does Ctrl-D)
                 """);
         if (historyNote != null) out.append("History is kept in ").append(historyNote).append(".\n");
@@ -295,11 +295,11 @@ final class Repl implements AutoCloseable {
         if (name.isEmpty() || name.equals(INTERP)) {
             io.out().println("engine: interp (the Truffle interpreter)");
         } else if (name.equals("auto")) {
-            io.out().println("engine: interp (auto picks the only engine built so far)");
+            io.out().println("engine: interp (auto: a REPL session runs on the interpreter)");
         } else if (ENGINES.contains(name)) {
-            error("the " + name + " engine is not built yet; interp is the only engine so far, and this session stays on it");
+            error(sessionsRunOnInterp(name) + ", and this session stays on it");
         } else {
-            error("unknown engine '" + name + "'; the engines are interp, cpu, cuda and auto");
+            error("unknown engine '" + name + "'; the engines are interp, cpu, opencl, cuda and auto");
         }
         io.out().flush();
     }
@@ -307,8 +307,14 @@ final class Repl implements AutoCloseable {
     /** Checks an engine name given on the command line: null when usable, else why not. */
     static String engineProblem(String name) {
         if (name.equals(INTERP) || name.equals("auto")) return null;
-        if (ENGINES.contains(name)) return "the " + name + " engine is not built yet; interp is the only engine so far";
-        return "unknown engine '" + name + "'; the engines are interp, cpu, cuda and auto";
+        if (ENGINES.contains(name)) return sessionsRunOnInterp(name);
+        return "unknown engine '" + name + "'; the engines are interp, cpu, opencl, cuda and auto";
+    }
+
+    /** Why a session cannot use the cpu, opencl or cuda engine: they run compiled plans from the command line. */
+    private static String sessionsRunOnInterp(String name) {
+        return "the " + name + " engine is not available in the REPL, which runs on interp (the Truffle interpreter); " + name
+                + " runs compiled plans from the command line, e.g. lin op NAME --engine " + name + " (see docs/cli.md)";
     }
 
     // ---- completion ---------------------------------------------------------------------------------

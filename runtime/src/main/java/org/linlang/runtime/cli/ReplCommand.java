@@ -28,7 +28,7 @@ final class ReplCommand implements Callable<Integer> {
     boolean help;
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "interp",
-            description = "The engine: interp (the default and the only one built so far), cpu, cuda or auto.")
+            description = "The engine: interp (the default) or auto, which picks interp; cpu, opencl and cuda run compiled plans from the command line (lin op), not REPL sessions.")
     String engine;
 
     @Option(names = "--history", paramLabel = "FILE", description = "Where to keep the history (default ~/.lin_history).")

@@ -112,6 +112,20 @@ class ReplTest {
     }
 
     @Test
+    void anErrorCallStopsOnlyItsInputAndTheSessionGoesOn() {
+        Session s = repl("""
+                fn pick(kind: string) -> int = if kind == "one" then 1 else error("unknown kind '" + kind + "'")
+                pick("two")
+                pick("one") + 1
+                """);
+        assertTrue(s.err().contains("<repl 1>:1:61: error: unknown kind 'two'"), s.err());
+        assertTrue(s.err().lines().anyMatch(l -> l.matches("\\s*\\| *\\^+")), s.err());
+        assertNoJavaTrace(s.err());
+        assertEquals(List.of("2"), s.outLines());
+        assertEquals(1, s.exitCode());
+    }
+
+    @Test
     void aSessionKeepsItsStatesAcrossInputsAndErrors() {
         Session s = repl("""
                 block Acc(d: int) {
@@ -300,11 +314,12 @@ class ReplTest {
     void onlyTheInterpEngineIsAccepted() {
         Session s = repl(":engine\n:engine interp\n:engine cuda\n:engine warp\n");
         assertTrue(s.out().contains("engine: interp"), s.out());
-        assertTrue(s.err().contains("the cuda engine is not built yet; interp is the only engine so far"), s.err());
+        assertTrue(s.err().contains("the cuda engine is not available in the REPL, which runs on interp (the Truffle interpreter); "
+                + "cuda runs compiled plans from the command line, e.g. lin op NAME --engine cuda (see docs/cli.md), and this session stays on it"), s.err());
         assertTrue(s.err().contains("unknown engine 'warp'"), s.err());
         Session refused = repl("1\n", "--engine", "cpu");
         assertEquals(LinCli.EXIT_USAGE, refused.exitCode());
-        assertTrue(refused.err().contains("the cpu engine is not built yet"), refused.err());
+        assertTrue(refused.err().contains("the cpu engine is not available in the REPL"), refused.err());
         assertEquals("", refused.out());
     }
 

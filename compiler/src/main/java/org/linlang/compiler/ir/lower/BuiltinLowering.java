@@ -89,6 +89,9 @@ final class BuiltinLowering {
                 yield tensor(lw.gb.add(Op.CAUSAL_MASK, List.of(), GraphBuilder.attrs("size", n, "window", window)));
             }
             case "print" -> new Value.Unit();
+            // Reached only on a path the build-time constants select (ifs on them are folded): the build fails.
+            case "error" -> throw new IrException(at.span() + ": " + (args.getFirst().value() instanceof Value.Str s ? s.v()
+                    : "error(...) with " + Value.describe(args.getFirst().value())));
             case "len" -> switch (args.getFirst().value()) {
                 case Value.Tensor t -> new Value.Int(t.node().type().dim(0));
                 case Value.Lst l -> new Value.Int(Dim.of(l.items().size()));

@@ -31,6 +31,8 @@ public final class LinBuiltins {
     static {
         variadic("print", 0, "Prints its arguments separated by spaces, then a newline. Strings print as they are.",
                 LinPrintBuiltin::new);
+        fixed("error", "message", "Stops the program with a runtime error at this call that shows the message.",
+                a -> new LinErrorBuiltin(a[0]));
         fixed("len", "x", "The number of elements of a list or tuple, or of characters of a string.",
                 a -> LinLenBuiltinNodeGen.create(a[0]));
         fixed("str", "x", "The value as a string, as print would show it.", a -> new LinStrBuiltin(a[0]));
