@@ -13,7 +13,8 @@ import org.linlang.runtime.tensor.Tensor;
 /**
  * The sequential ("fused recurrent") form of both families, one token after another, reading the
  * inputs and updating the state where they lie (contiguous f32 memory), so that a decode step
- * allocates nothing. One work item is a (batch, head, block of up to 64 state columns): the columns
+ * allocates nothing. A small call (a decode step whose state fits one core's cache) runs on the
+ * calling thread; larger ones share the pool's threads. One work item is a (batch, head, block of up to 64 state columns): the columns
  * of the state never mix, so a block's 4 vectors of output stay in registers while the item walks
  * the K rows of its state block.
  *
@@ -32,6 +33,13 @@ final class SequentialKernel implements WorkerPool.Task {
     private static final int LANES = F.length();
     private static final int BLOCK = 4 * LANES;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /**
+     * A call whose state passes (state bytes x tokens) fit one core's L2 (2 MiB here) runs on the
+     * caller alone. Split over the pool, the items land on whichever core claims them, so every
+     * step the cores trade the state's blocks through their caches: a Gated DeltaNet decode step
+     * with a 1 MiB state took 86 µs on two threads and 36 µs on one (2026-12-07).
+     */
+    static final long CALLER_ONLY_BYTES = 2L << 20;
 
     private static final ThreadLocal<SequentialKernel> PER_THREAD = ThreadLocal.withInitial(SequentialKernel::new);
     private static final ThreadLocal<float[]> ALPHA = ThreadLocal.withInitial(() -> new float[0]);
@@ -87,11 +95,16 @@ final class SequentialKernel implements WorkerPool.Task {
         this.out = out.storage(); outBase = out.offset() * 4;
     }
 
-    /** Runs the recurrence over all items on the shared pool; clears the references afterwards. */
+    /** Runs the recurrence over all items; clears the references afterwards. */
     private void runAll() {
         blocks = (values + BLOCK - 1) / BLOCK;
+        int items = batch * heads * blocks;
         try {
-            WorkerPool.shared().run(batch * heads * blocks, this);
+            if ((long) batch * heads * keys * values * Float.BYTES * time <= CALLER_ONLY_BYTES) {
+                for (int i = 0; i < items; i++) run(i, 0);
+            } else {
+                WorkerPool.shared().run(items, this);
+            }
         } finally {
             q = k = v = g = beta = state = out = null;
         }
