@@ -11,6 +11,7 @@ import org.linlang.compiler.types.Dim;
 import org.linlang.runtime.tensor.Creation;
 import org.linlang.runtime.tensor.DType;
 import org.linlang.runtime.tensor.Elementwise;
+import org.linlang.runtime.tensor.Gathers;
 import org.linlang.runtime.tensor.LinAlg;
 import org.linlang.runtime.tensor.Reductions;
 import org.linlang.runtime.tensor.Shapes;
@@ -103,7 +104,7 @@ final class NodeKernels {
             case SLICE -> in[0].slice(n.intAttr("axis"), Sizes.eval(n.dimAttr("start"), sizes), Sizes.eval(n.dimAttr("stop"), sizes),
                     ((Number) n.attr("step")).longValue());
             case SELECT -> in[0].select(n.intAttr("axis"), Sizes.eval(n.dimAttr("index"), sizes));
-            case SHIFT -> shift(in[0], ((Number) n.attr("by")).longValue(), n.intAttr("axis"));
+            case SHIFT -> Gathers.shift(in[0], ((Number) n.attr("by")).longValue(), n.intAttr("axis"));
             case CONCAT -> Shapes.concat(converted(in, dtype(n)), n.intAttr("axis"));
             case STACK -> Shapes.stack(converted(in, dtype(n)), n.intAttr("axis"));
             case TAKE -> take(in[0], in[1]);
@@ -153,35 +154,13 @@ final class NodeKernels {
         return SmallProduct.of(x, y); // in double, as the interp engine rounds it
     }
 
-    /** {@code y[.., t, ..] = x[.., t - n, ..]} along the axis, zeros where {@code t - n} is outside. */
-    static Tensor shift(Tensor x, long n, int axis) {
-        Tensor out = Creation.zeros(x.dtype(), x.shape());
-        long len = x.dim(axis);
-        if (Math.abs(n) >= len) return out;
-        if (n >= 0) out.slice(axis, n, len, 1).copyFrom(x.slice(axis, 0, len - n, 1));
-        else out.slice(axis, 0, len + n, 1).copyFrom(x.slice(axis, -n, len, 1));
-        return out;
-    }
-
-    /** Rows of {@code table} picked by integer ids. */
+    /** Rows of {@code table} picked by integer ids; an id out of range is the engine's one-sentence error. */
     static Tensor take(Tensor table, Tensor ids) {
-        long rows = table.dim(0);
-        long[] idx = ids.toLongArray();
-        long[] rowShape = Arrays.copyOfRange(table.shape(), 1, table.rank());
-        long[] outShape = new long[ids.rank() + rowShape.length];
-        System.arraycopy(ids.shape(), 0, outShape, 0, ids.rank());
-        System.arraycopy(rowShape, 0, outShape, ids.rank(), rowShape.length);
-        Tensor out = Creation.zeros(table.dtype(), outShape);
-        long[] flat = new long[1 + rowShape.length];
-        flat[0] = idx.length;
-        System.arraycopy(rowShape, 0, flat, 1, rowShape.length);
-        Tensor view = out.reshape(flat);
-        for (int i = 0; i < idx.length; i++) {
-            long id = idx[i];
-            if (id < 0 || id >= rows) throw new CpuEngineException("take: id " + id + " is out of range for a table of " + rows + " rows");
-            view.select(0, i).copyFrom(table.select(0, id));
+        try {
+            return Gathers.take(table, ids);
+        } catch (IllegalArgumentException e) {
+            throw new CpuEngineException(e.getMessage());
         }
-        return out;
     }
 
     static Tensor causalMask(long t, Long window) {

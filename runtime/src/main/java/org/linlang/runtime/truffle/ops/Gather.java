@@ -2,6 +2,7 @@ package org.linlang.runtime.truffle.ops;
 
 import org.linlang.runtime.tensor.Creation;
 import org.linlang.runtime.tensor.DType;
+import org.linlang.runtime.tensor.Gathers;
 import org.linlang.runtime.tensor.Tensor;
 import org.linlang.runtime.truffle.values.LinTensor;
 
@@ -11,12 +12,7 @@ final class Gather {
 
     /** {@code y[.., t, ..] = x[.., t - n, ..]} along the axis, zeros where {@code t - n} is outside. */
     static Tensor shift(Tensor x, long n, int axis) {
-        Tensor out = Creation.zeros(x.dtype(), x.shape());
-        long len = x.dim(axis);
-        if (Math.abs(n) >= len) return out;
-        if (n >= 0) out.slice(axis, n, len, 1).copyFrom(x.slice(axis, 0, len - n, 1));
-        else out.slice(axis, 0, len + n, 1).copyFrom(x.slice(axis, -n, len, 1));
-        return out;
+        return Gathers.shift(x, n, axis);
     }
 
     /** Rows of {@code table} ([N, …]) picked by integer {@code ids} ([B, T]): [B, T, …]. */
@@ -25,25 +21,7 @@ final class Gather {
             throw new IllegalArgumentException("take needs integer ids (i32 or i64), got " + LinTensor.typeText(ids.dtype(), ids.shape()));
         }
         if (table.rank() < 1) throw new IllegalArgumentException("take needs a table with at least one dimension, got a scalar");
-        long rows = table.dim(0);
-        long[] idx = ids.toLongArray();
-        long[] rowShape = java.util.Arrays.copyOfRange(table.shape(), 1, table.rank());
-        long[] outShape = new long[ids.rank() + rowShape.length];
-        System.arraycopy(ids.shape(), 0, outShape, 0, ids.rank());
-        System.arraycopy(rowShape, 0, outShape, ids.rank(), rowShape.length);
-        Tensor out = Creation.zeros(table.dtype(), outShape);
-        long[] flat = new long[1 + rowShape.length];
-        flat[0] = idx.length;
-        System.arraycopy(rowShape, 0, flat, 1, rowShape.length);
-        Tensor view = out.reshape(flat);
-        for (int i = 0; i < idx.length; i++) {
-            long id = idx[i];
-            if (id < 0 || id >= rows) {
-                throw new IllegalArgumentException("take: id " + id + " is out of range for a table of " + rows + " rows");
-            }
-            view.select(0, i).copyFrom(table.select(0, id));
-        }
-        return out;
+        return Gathers.take(table, ids);
     }
 
     /** bool[T, T]: true where key j is visible from query i: {@code j <= i} and {@code i - j < window}. */
