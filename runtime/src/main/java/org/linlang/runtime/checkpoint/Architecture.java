@@ -20,14 +20,15 @@ import org.linlang.runtime.tensor.Json;
  *   "parameters": { "vocab": "vocab_size", "kv_heads": "num_key_value_heads ?? num_attention_heads", … },
  *   "requires": { "hidden_act": "silu", "rope_scaling": null },   // absent or equal, else refused by name
  *   "tied": { "flag": "tie_word_embeddings", "default": false,
- *             "weight": "lm_head.weight", "source": "model.embed_tokens.weight" } }
+ *             "weight": "lm_head.weight", "source": "model.embed_tokens.weight" },
+ *   "ignore": ["mtp."] }                         // tensor-name prefixes the checkpoint may have and the model does not read
  * }</pre>
  *
  * Each parameter is a {@link ConfigExpression} over config.json; the model is constructed with those
  * named arguments. An int parameter of the model gets an integer, a float parameter a float.
  */
 public record Architecture(String name, List<String> modelTypes, String module, String model,
-                           Map<String, String> parameters, Map<String, Object> requires, Tied tied) {
+                           Map<String, String> parameters, Map<String, Object> requires, Tied tied, List<String> ignore) {
 
     /** The tied output embedding: when config.json's {@code flag} holds, {@code weight} is {@code source}. */
     public record Tied(String flag, boolean byDefault, String weight, String source) {}
@@ -52,6 +53,17 @@ public record Architecture(String name, List<String> modelTypes, String module, 
         for (Architecture a : all) known.addAll(a.modelTypes);
         throw new CheckpointException(where + ": model_type \"" + modelType + "\" has no architecture in Lin's standard library (it has "
                 + String.join(", ", known) + ")");
+    }
+
+    /** The architecture of a folder's config.json, or null where it has no model_type Lin knows (reported elsewhere). */
+    static Architecture ofConfig(Map<String, Object> config) {
+        if (config == null || !(config.get("model_type") instanceof String type)) return null;
+        return all().stream().filter(a -> a.modelTypes.contains(type)).findFirst().orElse(null);
+    }
+
+    /** Whether the model leaves this checkpoint tensor unread by design (the table's "ignore" prefixes). */
+    public boolean ignores(String tensorName) {
+        return ignore.stream().anyMatch(tensorName::startsWith);
     }
 
     /** The model's named arguments (Long or Double) computed from config.json; refuses unsupported settings by name. */
@@ -120,7 +132,9 @@ public record Architecture(String name, List<String> modelTypes, String module, 
         if (t.get("tied") instanceof Map<?, ?> m) {
             tied = new Tied((String) m.get("flag"), Boolean.TRUE.equals(m.get("default")), (String) m.get("weight"), (String) m.get("source"));
         }
-        return new Architecture(name, (List<String>) t.get("model_types"), (String) t.get("module"), (String) t.get("model"), params, requires, tied);
+        List<String> ignore = t.containsKey("ignore") ? (List<String>) t.get("ignore") : List.of();
+        return new Architecture(name, (List<String>) t.get("model_types"), (String) t.get("module"), (String) t.get("model"), params, requires, tied,
+                ignore);
     }
 
     private static String resource(String path) {

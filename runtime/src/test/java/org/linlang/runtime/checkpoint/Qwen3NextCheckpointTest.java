@@ -141,11 +141,24 @@ class Qwen3NextCheckpointTest {
     @Test
     void unsupportedSettingsAreRefusedByName() throws IOException {
         Path dir = variant("unsupported", w -> {}, c -> c.replace("\"mlp_only_layers\": []", "\"mlp_only_layers\": [1]")
-                .replace("\"norm_topk_prob\": true", "\"norm_topk_prob\": false"));
+                .replace("\"norm_topk_prob\": true", "\"norm_topk_prob\": false")
+                .replace("\"full_attention_interval\": 4,", "\"layer_types\": [\"linear_attention\", \"full_attention\"],"));
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(dir));
         assertEquals(dir.resolve("config.json") + ": cannot configure Qwen3NextForCausalLM:\n"
                 + "  norm_topk_prob is false, but Qwen3NextForCausalLM supports only true\n"
-                + "  mlp_only_layers is [1], but Qwen3NextForCausalLM supports only []", e.getMessage());
+                + "  mlp_only_layers is [1], but Qwen3NextForCausalLM supports only []\n"
+                + "  layer_types is [linear_attention, full_attention], but Qwen3NextForCausalLM supports only null (absent)", e.getMessage());
+    }
+
+    @Test
+    void theMultiTokenPredictionHeadIsIgnored() throws IOException {
+        // Released checkpoints carry mtp.* tensors that the model (like transformers) does not read.
+        Path dir = variant("mtp", w -> {
+            w.put("mtp.fc.weight", w.get("lm_head.weight"));
+            w.put("mtp.layers.0.input_layernorm.weight", w.get("model.norm.weight"));
+        }, c -> c);
+        double err = TinyLlama.relativeError(logits(dir), reference().get("logits").toFloatArray());
+        assertTrue(err <= TOLERANCE, "relative error " + err);
     }
 
     private static long argmax(float[] row) {
