@@ -18,7 +18,7 @@ import org.linlang.runtime.tensor.Json;
  * { "model_types": ["llama"],                    // config.json "model_type" values it serves
  *   "module": "std.arch.llama", "model": "LlamaForCausalLM",
  *   "parameters": { "vocab": "vocab_size", "kv_heads": "num_key_value_heads ?? num_attention_heads", … },
- *   "requires": { "hidden_act": "silu", "rope_scaling": null },   // absent or equal, else refused by name
+ *   "requires": { "hidden_act": "silu", "rope_scaling": null },   // absent or equal, else refused by name (dotted: nested)
  *   "tied": { "flag": "tie_word_embeddings", "default": false,
  *             "weight": "lm_head.weight", "source": "model.embed_tokens.weight" },
  *   "ignore": ["mtp."] }                         // tensor-name prefixes the checkpoint may have and the model does not read
@@ -70,7 +70,7 @@ public record Architecture(String name, List<String> modelTypes, String module, 
     public Map<String, Number> arguments(Map<String, Object> config, String where) {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Object> r : requires.entrySet()) {
-            Object found = config.get(r.getKey());
+            Object found = ConfigExpression.lookup(config, r.getKey());
             if (found != null && !equal(found, r.getValue())) {
                 problems.add(r.getKey() + " is " + ConfigExpression.describe(found) + ", but " + model + " supports only "
                         + (r.getValue() == null ? "null (absent)" : ConfigExpression.describe(r.getValue())));

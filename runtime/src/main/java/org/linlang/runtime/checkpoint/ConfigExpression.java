@@ -1,17 +1,23 @@
 package org.linlang.runtime.checkpoint;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The expressions of an architecture table (std/arch/NAME.json) that compute a model parameter from
  * config.json: field names, numbers, {@code a ?? b} (a, or b where config.json lacks a or has null),
  * {@code *}, {@code /} and parentheses. {@code /} of two integers must divide exactly (a head count that
- * does not divide the width is an error, not a silent truncation).
+ * does not divide the width is an error, not a silent truncation). A dotted name reads a field of a
+ * nested object ({@code rope_parameters.rope_theta}). {@code period(list, "a", "b")} reads a list of
+ * layer kinds made of "a" and "b" only, with "a" at every k-th layer (layers k − 1, 2k − 1, …), and gives
+ * k (the list's length + 1 when "a" never occurs); any other placement is an error naming it.
  *
  * <pre>
  *   expr    := product ("??" product)*        ; binds loosest
  *   product := atom (("*" | "/") atom)*
- *   atom    := NAME | NUMBER | "(" expr ")"
+ *   atom    := NAME | NUMBER | "(" expr ")" | "period(" NAME "," STRING "," STRING ")"
+ *   NAME    := word ("." word)*
  * </pre>
  */
 final class ConfigExpression {
@@ -99,13 +105,62 @@ final class ConfigExpression {
             if (n.matches("\\d+")) return Long.valueOf(n); // (a ?: between long and double would widen to double)
             return Double.valueOf(n);
         }
-        while (at < text.length() && (Character.isLetterOrDigit(text.charAt(at)) || text.charAt(at) == '_')) at++;
-        String name = text.substring(start, at);
-        if (name.isEmpty()) throw new IllegalStateException("architecture table: cannot read '" + text + "' at " + start);
-        Object v = config.get(name);
+        String name = name();
+        if (name.equals("period") && eat("(")) return period();
+        Object v = lookup(config, name);
         if (v == null) throw new Missing(name);
         if (v instanceof Number n) return n;
         throw new CheckpointException("config.json field \"" + name + "\" must be a number, found " + describe(v));
+    }
+
+    private String name() {
+        space();
+        int start = at;
+        while (at < text.length() && (Character.isLetterOrDigit(text.charAt(at)) || "_.".indexOf(text.charAt(at)) >= 0)) at++;
+        String name = text.substring(start, at);
+        if (name.isEmpty()) throw new IllegalStateException("architecture table: cannot read '" + text + "' at " + start);
+        return name;
+    }
+
+    /** The value of a field, a dotted name reading nested objects; null where any part is absent. */
+    static Object lookup(Map<String, Object> config, String name) {
+        Object v = config;
+        for (String part : name.split("\\.")) {
+            if (!(v instanceof Map<?, ?> m)) return null;
+            v = m.get(part);
+        }
+        return v;
+    }
+
+    /** period(list, "a", "b") after its "(": the k with "a" exactly at layers k − 1, 2k − 1, … of the list. */
+    private Number period() throws Missing {
+        String name = name();
+        String a = comma(), b = comma();
+        if (!eat(")")) throw new IllegalStateException("architecture table: ')' missing in '" + text + "'");
+        Object v = lookup(config, name);
+        if (v == null) throw new Missing(name);
+        if (!(v instanceof List<?> list) || !list.stream().allMatch(x -> a.equals(x) || b.equals(x))) {
+            throw new CheckpointException("config.json field \"" + name + "\" must be a list of \"" + a + "\" and \"" + b + "\", found " + describe(v));
+        }
+        List<Integer> found = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) if (a.equals(list.get(i))) found.add(i);
+        long k = found.isEmpty() ? list.size() + 1 : found.get(0) + 1;
+        List<Integer> periodic = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) if ((i + 1) % k == 0) periodic.add(i);
+        if (!found.equals(periodic)) {
+            throw new CheckpointException("config.json: " + name + " has \"" + a + "\" at layers " + found + ", not once every " + k
+                    + " layers (at " + periodic + "), the only placement the model has");
+        }
+        return k;
+    }
+
+    /** ", \"text\"": the next string argument of a call. */
+    private String comma() {
+        if (!eat(",") || !eat("\"")) throw new IllegalStateException("architecture table: a string argument is missing in '" + text + "'");
+        int end = text.indexOf('"', at);
+        String s = text.substring(at, end);
+        at = end + 1;
+        return s;
     }
 
     private static Number multiply(Number a, Number b) {

@@ -3,6 +3,7 @@ package org.linlang.runtime.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +31,29 @@ class ConfigExpressionTest {
     void integerDivisionMustBeExact() {
         assertEquals("config.json: hidden_size / odd needs 64 to be a multiple of 3",
                 assertThrows(CheckpointException.class, () -> eval("hidden_size / odd")).getMessage());
+    }
+
+    @Test
+    void dottedNamesReadNestedObjects() throws Exception {
+        Map<String, Object> config = Map.of("rope_parameters", Map.of("rope_theta", 1e6, "rope_type", "default"));
+        assertEquals(1e6, ConfigExpression.evaluate("rope_parameters.rope_theta ?? rope_theta ?? 10000.0", config));
+        assertEquals(10000.0, ConfigExpression.evaluate("rope_parameters.factor ?? nothing.here ?? 10000.0", config));
+        assertEquals("default", ConfigExpression.lookup(config, "rope_parameters.rope_type"));
+    }
+
+    @Test
+    void periodReadsAPeriodicListOfLayerKinds() throws Exception {
+        List<String> lllA = List.of("linear_attention", "linear_attention", "linear_attention", "full_attention");
+        String e = "period(layer_types, \"full_attention\", \"linear_attention\") ?? full_attention_interval ?? 4";
+        assertEquals(4L, ConfigExpression.evaluate(e, Map.of("layer_types", lllA, "full_attention_interval", 2L)));
+        assertEquals(2L, ConfigExpression.evaluate(e, Map.of("layer_types", List.of("linear_attention", "full_attention", "linear_attention"))));
+        assertEquals(3L, ConfigExpression.evaluate(e, Map.of("layer_types", List.of("linear_attention", "linear_attention"))));
+        assertEquals(2L, ConfigExpression.evaluate(e, Map.of("full_attention_interval", 2L)));
+        assertEquals("config.json: layer_types has \"full_attention\" at layers [0, 2], not once every 1 layers (at [0, 1, 2]), the only placement the model has",
+                assertThrows(CheckpointException.class, () -> ConfigExpression.evaluate(e,
+                        Map.of("layer_types", List.of("full_attention", "linear_attention", "full_attention")))).getMessage());
+        assertEquals("config.json field \"layer_types\" must be a list of \"full_attention\" and \"linear_attention\", found [full_attention, sliding_attention]",
+                assertThrows(CheckpointException.class, () -> ConfigExpression.evaluate(e,
+                        Map.of("layer_types", List.of("full_attention", "sliding_attention")))).getMessage());
     }
 }

@@ -142,12 +142,37 @@ class Qwen3NextCheckpointTest {
     void unsupportedSettingsAreRefusedByName() throws IOException {
         Path dir = variant("unsupported", w -> {}, c -> c.replace("\"mlp_only_layers\": []", "\"mlp_only_layers\": [1]")
                 .replace("\"norm_topk_prob\": true", "\"norm_topk_prob\": false")
-                .replace("\"full_attention_interval\": 4,", "\"layer_types\": [\"linear_attention\", \"full_attention\"],"));
+                .replace("\"full_attention_interval\": 4,", "\"layer_types\": [\"full_attention\", \"linear_attention\", \"linear_attention\", "
+                        + "\"full_attention\"], \"rope_parameters\": {\"rope_type\": \"yarn\", \"factor\": 4.0},"));
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(dir));
         assertEquals(dir.resolve("config.json") + ": cannot configure Qwen3NextForCausalLM:\n"
                 + "  norm_topk_prob is false, but Qwen3NextForCausalLM supports only true\n"
                 + "  mlp_only_layers is [1], but Qwen3NextForCausalLM supports only []\n"
-                + "  layer_types is [linear_attention, full_attention], but Qwen3NextForCausalLM supports only null (absent)", e.getMessage());
+                + "  rope_parameters.rope_type is \"yarn\", but Qwen3NextForCausalLM supports only \"default\"\n"
+                + "  layer_types has \"full_attention\" at layers [0, 3], not once every 1 layers (at [0, 1, 2, 3]), the only placement the model has",
+                e.getMessage());
+    }
+
+    @Test
+    void theConfigOfNewerTransformersReadsTheSame() throws IOException {
+        // transformers 5 saves layer_types and rope_parameters instead of full_attention_interval, rope_theta and
+        // partial_rotary_factor.
+        Path dir = variant("v5", w -> {}, c -> c.replace("\"full_attention_interval\": 4,", "\"layer_types\": [\"linear_attention\", "
+                + "\"linear_attention\", \"linear_attention\", \"full_attention\"],")
+                .replace("\"partial_rotary_factor\": 0.25,", "").replace("\"rope_theta\": 10000.0,",
+                        "\"rope_parameters\": {\"rope_type\": \"default\", \"rope_theta\": 10000.0, \"partial_rotary_factor\": 0.25},"));
+        assertEquals(Checkpoint.open(DIR).arguments(), Checkpoint.open(dir).arguments());
+        double err = TinyLlama.relativeError(logits(dir), reference().get("logits").toFloatArray());
+        assertTrue(err <= TOLERANCE, "relative error " + err);
+        // and the values are read from there, not defaults that happen to agree
+        Path other = variant("v5_other", w -> {}, c -> c.replace("\"full_attention_interval\": 4,", "\"layer_types\": [\"linear_attention\", "
+                + "\"full_attention\", \"linear_attention\", \"full_attention\"],")
+                .replace("\"partial_rotary_factor\": 0.25,", "").replace("\"rope_theta\": 10000.0,",
+                        "\"rope_parameters\": {\"rope_type\": \"default\", \"rope_theta\": 500.0, \"partial_rotary_factor\": 0.5},"));
+        Map<String, Number> args = Checkpoint.open(other).arguments();
+        assertEquals(2L, args.get("interval"));
+        assertEquals(500.0, args.get("theta"));
+        assertEquals(0.5, args.get("rotary_factor"));
     }
 
     @Test
