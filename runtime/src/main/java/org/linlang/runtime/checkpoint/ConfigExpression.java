@@ -5,13 +5,16 @@ import java.util.Map;
 /**
  * The expressions of an architecture table (std/arch/NAME.json) that compute a model parameter from
  * config.json: field names, numbers, {@code a ?? b} (a, or b where config.json lacks a or has null),
- * {@code *}, {@code /} and parentheses. {@code /} of two integers must divide exactly (a head count that
- * does not divide the width is an error, not a silent truncation).
+ * {@code + - * /}, {@code //} (floor division), {@code int(e)} (Python's int(): towards zero) and
+ * parentheses. {@code /} of two integers must divide exactly (a head count that does not divide the width
+ * is an error, not a silent truncation); {@code //} and {@code int} are for the roundings the reference
+ * code does on purpose (fla's MLP width: {@code 256 * ((int(d * ratio * 2 / 3.0) + 255) // 256)}).
  *
  * <pre>
- *   expr    := product ("??" product)*        ; binds loosest
- *   product := atom (("*" | "/") atom)*
- *   atom    := NAME | NUMBER | "(" expr ")"
+ *   expr    := sum ("??" sum)*                ; binds loosest
+ *   sum     := product (("+" | "-") product)*
+ *   product := atom (("*" | "//" | "/") atom)*
+ *   atom    := NAME | NUMBER | "int" "(" expr ")" | "(" expr ")"
  * </pre>
  */
 final class ConfigExpression {
@@ -50,7 +53,7 @@ final class ConfigExpression {
         while (true) {
             int start = at;
             try {
-                Number v = product();
+                Number v = sum();
                 while (eat("??")) skipProduct();
                 return v;
             } catch (Missing m) {
@@ -62,7 +65,7 @@ final class ConfigExpression {
         }
     }
 
-    /** Advances over one product without evaluating it. */
+    /** Advances over one alternative (a sum) without evaluating it. */
     private void skipProduct() {
         int depth = 0;
         while (at < text.length()) {
@@ -76,10 +79,20 @@ final class ConfigExpression {
         }
     }
 
+    private Number sum() throws Missing {
+        Number v = product();
+        while (true) {
+            if (eat("+")) v = add(v, product(), 1);
+            else if (eat("-")) v = add(v, product(), -1);
+            else return v;
+        }
+    }
+
     private Number product() throws Missing {
         Number v = atom();
         while (true) {
             if (eat("*")) v = multiply(v, atom());
+            else if (eat("//")) v = floorDivide(v, atom());
             else if (eat("/")) v = divide(v, atom());
             else return v;
         }
@@ -92,9 +105,15 @@ final class ConfigExpression {
             if (!eat(")")) throw new IllegalStateException("architecture table: ')' missing in '" + text + "'");
             return v;
         }
+        if (text.startsWith("int(", at)) {
+            at += 3;
+            Number v = atom();
+            return v instanceof Long ? v : truncate(v.doubleValue());
+        }
         int start = at;
         if (at < text.length() && (Character.isDigit(text.charAt(at)))) {
-            while (at < text.length() && "0123456789.eE-+".indexOf(text.charAt(at)) >= 0) at++;
+            while (at < text.length() && ("0123456789.eE".indexOf(text.charAt(at)) >= 0
+                    || "-+".indexOf(text.charAt(at)) >= 0 && "eE".indexOf(text.charAt(at - 1)) >= 0)) at++;
             String n = text.substring(start, at);
             if (n.matches("\\d+")) return Long.valueOf(n); // (a ?: between long and double would widen to double)
             return Double.valueOf(n);
@@ -106,6 +125,24 @@ final class ConfigExpression {
         if (v == null) throw new Missing(name);
         if (v instanceof Number n) return n;
         throw new CheckpointException("config.json field \"" + name + "\" must be a number, found " + describe(v));
+    }
+
+    private static Number add(Number a, Number b, int sign) {
+        if (a instanceof Long x && b instanceof Long y) return Math.addExact(x, sign * y);
+        return a.doubleValue() + sign * b.doubleValue();
+    }
+
+    private Number floorDivide(Number a, Number b) {
+        if (a instanceof Long x && b instanceof Long y) {
+            if (y == 0) throw new CheckpointException("config.json: " + text.trim() + " divides by zero");
+            return Math.floorDiv(x, y);
+        }
+        return truncate(Math.floor(a.doubleValue() / b.doubleValue()));
+    }
+
+    private Long truncate(double v) {
+        if (!Double.isFinite(v) || Math.abs(v) > 1e18) throw new CheckpointException("config.json: " + text.trim() + " is not a finite integer (" + v + ")");
+        return (long) v;
     }
 
     private static Number multiply(Number a, Number b) {
