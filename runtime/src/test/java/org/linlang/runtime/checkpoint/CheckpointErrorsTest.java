@@ -127,7 +127,7 @@ class CheckpointErrorsTest {
     @Test
     void unknownArchitecture() throws IOException {
         Path dir = TinyLlama.variant(tmp.resolve("ckpt"), w -> w, c -> c.replace("\"model_type\": \"llama\"", "\"model_type\": \"gpt2\""));
-        assertEquals("ckpt/config.json: model_type \"gpt2\" has no architecture in Lin's standard library (it has llama)", loadError(dir));
+        assertEquals("ckpt/config.json: model_type \"gpt2\" has no architecture in Lin's standard library (it has llama, gla, delta_net, gated_deltanet)", loadError(dir));
     }
 
     @Test
