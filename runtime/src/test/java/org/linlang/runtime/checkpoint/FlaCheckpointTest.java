@@ -46,7 +46,7 @@ class FlaCheckpointTest {
 
     @Test
     void configMapsOntoTheModelsParameters() {
-        assertEquals("{vocab=300, d=64, n_layers=2, heads=2, dk=16, dv=32, hidden=96, eps=1.0E-6}",
+        assertEquals("{vocab=300, d=64, n_layers=2, kv_heads=2, groups=2, dk=8, dv=16, hidden=96, eps=1.0E-6}",
                 Checkpoint.open(dir("tiny_gla")).arguments().toString());
         assertEquals("{vocab=300, d=64, n_layers=2, heads=4, dk=16, dv=16, conv=4, hidden=96, eps=1.0E-6}",
                 Checkpoint.open(dir("tiny_delta_net")).arguments().toString());
@@ -59,7 +59,7 @@ class FlaCheckpointTest {
     void defaultsAreFlasWhenConfigJsonLeavesThemOut() throws IOException {
         // fla's configuration defaults; the MLP width is 2/3 · hidden_ratio · d rounded up to a multiple of 256
         Path gla = config("gla", "{\"model_type\": \"gla\", \"vocab_size\": 32000, \"hidden_size\": 2048, \"num_hidden_layers\": 24}");
-        assertEquals("{vocab=32000, d=2048, n_layers=24, heads=4, dk=256, dv=512, hidden=5632, eps=1.0E-6}",
+        assertEquals("{vocab=32000, d=2048, n_layers=24, kv_heads=4, groups=1, dk=256, dv=512, hidden=5632, eps=1.0E-6}",
                 Checkpoint.open(gla).arguments().toString());
         Path dn = config("dn", "{\"model_type\": \"delta_net\", \"vocab_size\": 32000, \"hidden_size\": 2048, \"num_hidden_layers\": 24,"
                 + " \"hidden_ratio\": null, \"intermediate_size\": null}");

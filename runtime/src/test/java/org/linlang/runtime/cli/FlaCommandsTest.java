@@ -21,8 +21,9 @@ class FlaCommandsTest {
         CliRunner.Result r = CliRunner.run("generate", FIXTURES.resolve(name).toString(), "--prompt", "the cat", "--max-tokens", "6");
         assertEquals(0, r.exitCode(), r.output());
         String[] lines = r.output().split("\n");
-        assertTrue(lines[lines.length - 1].matches("prefill 4 tokens in [0-9.]+ s \\([0-9.]+ tokens/s\\); decode 5 tokens in .*; stopped by max tokens"),
-                r.output());
+        // random weights: the continuation may reach one of the tokenizer's end-of-sequence ids first
+        assertTrue(lines[lines.length - 1].matches("prefill 4 tokens in [0-9.]+ s \\([0-9.]+ tokens/s\\); decode [1-5] tokens in .*; "
+                + "stopped by (max tokens|stop token)"), r.output());
     }
 
     @ParameterizedTest
