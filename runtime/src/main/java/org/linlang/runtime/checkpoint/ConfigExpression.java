@@ -6,17 +6,22 @@ import java.util.Map;
 
 /**
  * The expressions of an architecture table (std/arch/NAME.json) that compute a model parameter from
- * config.json: field names, numbers, {@code a ?? b} (a, or b where config.json lacks a or has null),
- * {@code *}, {@code /} and parentheses. {@code /} of two integers must divide exactly (a head count that
- * does not divide the width is an error, not a silent truncation). A dotted name reads a field of a
+ * config.json: field names, an element of a list field ({@code time_step_limit[1]}), numbers,
+ * {@code Infinity}, {@code a ?? b} (a, or b where config.json lacks a or has null), {@code + - * /},
+ * {@code //} (floor division), {@code int(e)} (Python's int(): towards zero) and parentheses. {@code /} of
+ * two integers must divide exactly (a head count that does not divide the width is an error, not a silent
+ * truncation); {@code //} and {@code int} are for the roundings the reference code does on purpose (fla's
+ * MLP width: {@code 256 * ((int(d * ratio * 2 / 3.0) + 255) // 256)}). A dotted name reads a field of a
  * nested object ({@code rope_parameters.rope_theta}). {@code period(list, "a", "b")} reads a list of
  * layer kinds made of "a" and "b" only, with "a" at every k-th layer (layers k − 1, 2k − 1, …), and gives
  * k (the list's length + 1 when "a" never occurs); any other placement is an error naming it.
  *
  * <pre>
- *   expr    := product ("??" product)*        ; binds loosest
- *   product := atom (("*" | "/") atom)*
- *   atom    := NAME | NUMBER | "(" expr ")" | "period(" NAME "," STRING "," STRING ")"
+ *   expr    := sum ("??" sum)*                ; binds loosest
+ *   sum     := product (("+" | "-") product)*
+ *   product := atom (("*" | "//" | "/") atom)*
+ *   atom    := NAME ("[" DIGITS "]")? | NUMBER | "Infinity" | "int" "(" expr ")" | "(" expr ")"
+ *            | "period(" NAME "," STRING "," STRING ")"
  *   NAME    := word ("." word)*
  * </pre>
  */
@@ -56,7 +61,7 @@ final class ConfigExpression {
         while (true) {
             int start = at;
             try {
-                Number v = product();
+                Number v = sum();
                 while (eat("??")) skipProduct();
                 return v;
             } catch (Missing m) {
@@ -68,7 +73,7 @@ final class ConfigExpression {
         }
     }
 
-    /** Advances over one product without evaluating it. */
+    /** Advances over one alternative (a sum) without evaluating it. */
     private void skipProduct() {
         int depth = 0;
         while (at < text.length()) {
@@ -82,10 +87,20 @@ final class ConfigExpression {
         }
     }
 
+    private Number sum() throws Missing {
+        Number v = product();
+        while (true) {
+            if (eat("+")) v = add(v, product(), 1);
+            else if (eat("-")) v = add(v, product(), -1);
+            else return v;
+        }
+    }
+
     private Number product() throws Missing {
         Number v = atom();
         while (true) {
             if (eat("*")) v = multiply(v, atom());
+            else if (eat("//")) v = floorDivide(v, atom());
             else if (eat("/")) v = divide(v, atom());
             else return v;
         }
@@ -98,16 +113,38 @@ final class ConfigExpression {
             if (!eat(")")) throw new IllegalStateException("architecture table: ')' missing in '" + text + "'");
             return v;
         }
+        if (text.startsWith("int(", at)) {
+            at += 3;
+            Number v = atom();
+            return v instanceof Long ? v : truncate(v.doubleValue());
+        }
         int start = at;
         if (at < text.length() && (Character.isDigit(text.charAt(at)))) {
-            while (at < text.length() && "0123456789.eE-+".indexOf(text.charAt(at)) >= 0) at++;
+            while (at < text.length() && ("0123456789.eE".indexOf(text.charAt(at)) >= 0
+                    || "-+".indexOf(text.charAt(at)) >= 0 && "eE".indexOf(text.charAt(at - 1)) >= 0)) at++;
             String n = text.substring(start, at);
             if (n.matches("\\d+")) return Long.valueOf(n); // (a ?: between long and double would widen to double)
             return Double.valueOf(n);
         }
         String name = name();
         if (name.equals("period") && eat("(")) return period();
+        if (name.equals("Infinity")) return Double.POSITIVE_INFINITY;
         Object v = lookup(config, name);
+        if (eat("[")) {
+            space();
+            int indexAt = at;
+            while (at < text.length() && Character.isDigit(text.charAt(at))) at++;
+            int indexEnd = at;
+            if (indexAt == indexEnd || !eat("]")) throw new IllegalStateException("architecture table: bad index in '" + text + "'");
+            int index = Integer.parseInt(text.substring(indexAt, indexEnd));
+            if (v == null) throw new Missing(name);
+            if (!(v instanceof List<?> list) || index >= list.size()) {
+                throw new CheckpointException("config.json field \"" + name + "\" must be a list of at least " + (index + 1)
+                        + " numbers, found " + describe(v));
+            }
+            v = list.get(index);
+            name = name + "[" + index + "]";
+        }
         if (v == null) throw new Missing(name);
         if (v instanceof Number n) return n;
         throw new CheckpointException("config.json field \"" + name + "\" must be a number, found " + describe(v));
@@ -161,6 +198,24 @@ final class ConfigExpression {
         String s = text.substring(at, end);
         at = end + 1;
         return s;
+    }
+
+    private static Number add(Number a, Number b, int sign) {
+        if (a instanceof Long x && b instanceof Long y) return Math.addExact(x, sign * y);
+        return a.doubleValue() + sign * b.doubleValue();
+    }
+
+    private Number floorDivide(Number a, Number b) {
+        if (a instanceof Long x && b instanceof Long y) {
+            if (y == 0) throw new CheckpointException("config.json: " + text.trim() + " divides by zero");
+            return Math.floorDiv(x, y);
+        }
+        return truncate(Math.floor(a.doubleValue() / b.doubleValue()));
+    }
+
+    private Long truncate(double v) {
+        if (!Double.isFinite(v) || Math.abs(v) > 1e18) throw new CheckpointException("config.json: " + text.trim() + " is not a finite integer (" + v + ")");
+        return (long) v;
     }
 
     private static Number multiply(Number a, Number b) {

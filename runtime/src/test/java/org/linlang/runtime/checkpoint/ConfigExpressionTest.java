@@ -23,6 +23,20 @@ class ConfigExpressionTest {
     }
 
     @Test
+    void sumsFloorDivisionAndIntRoundAsPythonDoes() throws Exception {
+        // fla's GatedMLP: intermediate_size = 256 * ceil(int(d * ratio * 2 / 3) / 256)
+        String mlp = "intermediate_size ?? 256 * ((int(hidden_size * (hidden_ratio ?? 4) * 2 / 3.0) + 255) // 256)";
+        assertEquals(256L, eval(mlp));
+        assertEquals(5632L, ConfigExpression.evaluate(mlp, Map.of("hidden_size", 2048L)));
+        assertEquals(96L, ConfigExpression.evaluate(mlp, Map.of("hidden_size", 2048L, "intermediate_size", 96L)));
+        assertEquals(32L, eval("int(hidden_size * 0.5)"));
+        assertEquals(-2L, eval("int(0 - 2.7)"));
+        assertEquals(-3L, eval("(0 - 5) // 2"));
+        assertEquals(61L, eval("hidden_size - odd"));
+        assertEquals(1.5e-5, (Double) eval("eps + 5e-6"), 1e-20);
+    }
+
+    @Test
     void theFirstMissingFieldIsNamed() {
         assertEquals("a", assertThrows(ConfigExpression.Missing.class, () -> eval("a ?? b")).field);
     }
