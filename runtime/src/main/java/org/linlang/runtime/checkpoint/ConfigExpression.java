@@ -4,14 +4,15 @@ import java.util.Map;
 
 /**
  * The expressions of an architecture table (std/arch/NAME.json) that compute a model parameter from
- * config.json: field names, numbers, {@code a ?? b} (a, or b where config.json lacks a or has null),
- * {@code *}, {@code /} and parentheses. {@code /} of two integers must divide exactly (a head count that
- * does not divide the width is an error, not a silent truncation).
+ * config.json: field names, an element of a list field ({@code time_step_limit[1]}), numbers,
+ * {@code Infinity}, {@code a ?? b} (a, or b where config.json lacks a or has null), {@code *}, {@code /}
+ * and parentheses. {@code /} of two integers must divide exactly (a head count that does not divide the
+ * width is an error, not a silent truncation).
  *
  * <pre>
  *   expr    := product ("??" product)*        ; binds loosest
  *   product := atom (("*" | "/") atom)*
- *   atom    := NAME | NUMBER | "(" expr ")"
+ *   atom    := NAME ("[" DIGITS "]")? | NUMBER | "Infinity" | "(" expr ")"
  * </pre>
  */
 final class ConfigExpression {
@@ -102,7 +103,23 @@ final class ConfigExpression {
         while (at < text.length() && (Character.isLetterOrDigit(text.charAt(at)) || text.charAt(at) == '_')) at++;
         String name = text.substring(start, at);
         if (name.isEmpty()) throw new IllegalStateException("architecture table: cannot read '" + text + "' at " + start);
+        if (name.equals("Infinity")) return Double.POSITIVE_INFINITY;
         Object v = config.get(name);
+        if (eat("[")) {
+            space();
+            int indexAt = at;
+            while (at < text.length() && Character.isDigit(text.charAt(at))) at++;
+            int indexEnd = at;
+            if (indexAt == indexEnd || !eat("]")) throw new IllegalStateException("architecture table: bad index in '" + text + "'");
+            int index = Integer.parseInt(text.substring(indexAt, indexEnd));
+            if (v == null) throw new Missing(name);
+            if (!(v instanceof java.util.List<?> list) || index >= list.size()) {
+                throw new CheckpointException("config.json field \"" + name + "\" must be a list of at least " + (index + 1)
+                        + " numbers, found " + describe(v));
+            }
+            v = list.get(index);
+            name = name + "[" + index + "]";
+        }
         if (v == null) throw new Missing(name);
         if (v instanceof Number n) return n;
         throw new CheckpointException("config.json field \"" + name + "\" must be a number, found " + describe(v));
