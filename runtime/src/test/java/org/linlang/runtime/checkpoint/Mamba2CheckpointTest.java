@@ -123,6 +123,29 @@ class Mamba2CheckpointTest {
         assertClose(logits(dir), reference().get("logits_clamped").toFloatArray(), "clamped");
     }
 
+    /** A context whose calls of the model are compiled and run on the cpu engine (refusals are errors, never a fallback). */
+    private static Context cpuContext() {
+        return Context.newBuilder("lin").allowIO(org.graalvm.polyglot.io.IOAccess.ALL).option("lin.Engine", "cpu")
+                .err(new java.io.ByteArrayOutputStream()).build();
+    }
+
+    @Test
+    void theCpuEngineGivesTheReferenceLogitsAndDecodes() throws IOException {
+        long[] ids = reference().get("input_ids").toLongArray();
+        float[] expected = reference().get("logits").toFloatArray();
+        int V = expected.length / ids.length, split = 5;
+        try (Context context = cpuContext()) {
+            CausalLM model = CausalLM.load(context, Checkpoint.open(DIR));
+            assertClose(model.logits(reference().get("input_ids")).toFloatArray(), expected, "cpu engine logits");
+            DecodeSession session = model.session();
+            float[] got = session.prefill(Arrays.copyOf(ids, split));
+            for (int t = split - 1; t < ids.length; t++) {
+                if (t > split - 1) got = session.next(ids[t]);
+                assertClose(got, Arrays.copyOfRange(expected, t * V, (t + 1) * V), "cpu engine, position " + t);
+            }
+        }
+    }
+
     @Test
     void settingsTheModelDoesNotImplementAreRefusedByName() throws IOException {
         Path dir = variant("unsupported", w -> w, c -> c.replace("\"use_bias\": false", "\"use_bias\": true")
