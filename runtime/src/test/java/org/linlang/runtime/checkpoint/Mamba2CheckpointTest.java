@@ -72,6 +72,17 @@ class Mamba2CheckpointTest {
     }
 
     @Test
+    void transformers5sTaggedInfinityIsReadToo() throws IOException {
+        // transformers 5 writes floats JSON has no literal for as {"__float__": "Infinity"}
+        Path dir = variant("tagged", w -> w, c -> c.replaceFirst("\"time_step_limit\": \\[[^]]*]",
+                "\"time_step_limit\": [{\"__float__\": \"-Infinity\"}, {\"__float__\": \"Infinity\"}]"));
+        Map<String, Number> args = Checkpoint.open(dir).arguments();
+        assertEquals(Double.NEGATIVE_INFINITY, args.get("dt_min"));
+        assertEquals(Double.POSITIVE_INFINITY, args.get("dt_max"));
+        assertClose(logits(dir), reference().get("logits").toFloatArray(), "logits");
+    }
+
+    @Test
     void logitsOfEveryPositionMatchTheFloat64Reference() throws IOException {
         assertClose(logits(DIR), reference().get("logits").toFloatArray(), "logits");
     }
