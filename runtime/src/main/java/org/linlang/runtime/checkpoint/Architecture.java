@@ -79,7 +79,9 @@ public record Architecture(String name, List<String> modelTypes, String module, 
         Map<String, Number> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> p : parameters.entrySet()) {
             try {
-                out.put(p.getKey(), ConfigExpression.evaluate(p.getValue(), config));
+                Number v = ConfigExpression.evaluate(p.getValue(), config);
+                if (v instanceof Double x && x.isNaN()) problems.add(p.getValue() + " is NaN (" + model + " parameter " + p.getKey() + ")");
+                else out.put(p.getKey(), v);
             } catch (ConfigExpression.Missing m) {
                 problems.add("field \"" + m.field + "\" is missing (" + model + " parameter " + p.getKey() + " = " + p.getValue() + ")");
             } catch (CheckpointException e) {
@@ -110,8 +112,9 @@ public record Architecture(String name, List<String> modelTypes, String module, 
         return model + "(" + String.join(", ", args) + ")";
     }
 
-    /** A Lin float literal: digits on both sides of the point, or an exponent. */
+    /** A Lin float literal: digits on both sides of the point, or an exponent; infinities as float("inf"). */
     private static String floatLiteral(double v) {
+        if (Double.isInfinite(v)) return v > 0 ? "float(\"inf\")" : "float(\"-inf\")";
         String s = Double.toString(v);
         return s.contains(".") || s.contains("E") ? s.replace("E", "e") : s + ".0";
     }

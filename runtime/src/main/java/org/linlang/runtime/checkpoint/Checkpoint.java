@@ -73,7 +73,30 @@ public final class Checkpoint {
             throw new CheckpointException(where + " is not valid JSON: " + e.getMessage());
         }
         if (!(root instanceof Map<?, ?>)) throw new CheckpointException(where + " is not a JSON object");
-        return (Map<String, Object>) root;
+        return (Map<String, Object>) specialFloats(root);
+    }
+
+    /**
+     * The floats JSON has no literal for, as transformers 5 writes them: {"__float__": "Infinity"} (also
+     * "-Infinity", "NaN") becomes the double, anywhere in the config; earlier versions wrote Python's bare
+     * Infinity, which {@link Json} reads.
+     */
+    private static Object specialFloats(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            if (m.size() == 1 && m.get("__float__") instanceof String tag) {
+                switch (tag) {
+                    case "Infinity": return Double.POSITIVE_INFINITY;
+                    case "-Infinity": return Double.NEGATIVE_INFINITY;
+                    case "NaN": return Double.NaN;
+                    default: return m;
+                }
+            }
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, x) -> out.put((String) k, specialFloats(x)));
+            return out;
+        }
+        if (v instanceof java.util.List<?> list) return list.stream().map(Checkpoint::specialFloats).toList();
+        return v;
     }
 
     public Path dir() { return dir; }

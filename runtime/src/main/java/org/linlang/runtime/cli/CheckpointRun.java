@@ -7,6 +7,7 @@ import org.graalvm.polyglot.io.IOAccess;
 import org.linlang.runtime.checkpoint.Checkpoint;
 import org.linlang.runtime.generate.CausalLM;
 import org.linlang.runtime.truffle.LinLanguage;
+import org.linlang.runtime.truffle.engine.Engine;
 
 /** What lin forward, generate and chat share: the engine choice and a context with the checkpoint's model loaded. */
 final class CheckpointRun {
@@ -23,19 +24,25 @@ final class CheckpointRun {
 
     private CheckpointRun() {}
 
-    /** Whole models run on interp so far; the others are refused by name, auto says what it picked. */
-    static void checkEngine(String engine, String command, Io io) throws Refused {
-        switch (engine.toLowerCase(Locale.ROOT)) {
-            case "interp" -> { }
-            case "auto" -> io.err().println("lin " + command + ": engine auto runs on interp (the cpu and cuda engines do not run whole models yet)");
-            case "cpu", "cuda" -> throw new Refused(LinCli.EXIT_USAGE, "engine '" + engine + "' does not run whole models yet; use --engine interp");
-            default -> throw new Refused(LinCli.EXIT_USAGE, "unknown engine '" + engine + "'; choose interp, cpu, cuda or auto");
+    /**
+     * The engine that runs the model's calls, as for lin run: interp; cpu (each call of the model compiled
+     * into a plan, a model it cannot compile refused with the reason); auto (cpu where it can, else interp,
+     * said once). cuda does not run whole models yet and is refused by name.
+     */
+    static Engine engine(String engine) throws Refused {
+        if (engine.toLowerCase(Locale.ROOT).equals("cuda")) {
+            throw new Refused(LinCli.EXIT_USAGE, "engine 'cuda' does not run whole models yet; use --engine interp");
+        }
+        try {
+            return Engine.parse(engine);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(LinCli.EXIT_USAGE, "unknown engine '" + engine + "'; choose interp, cpu, cuda or auto");
         }
     }
 
-    static Context context(Io io) {
+    static Context context(Io io, Engine engine) {
         return Context.newBuilder(LinLanguage.ID).in(io.in()).out(new CheckedOutput(io.out())).err(io.err())
-                .allowIO(IOAccess.ALL).allowExperimentalOptions(true).build();
+                .allowIO(IOAccess.ALL).allowExperimentalOptions(true).option("lin.Engine", engine.word()).build();
     }
 
     static CausalLM load(Context context, Path dir) {

@@ -12,6 +12,7 @@ import org.linlang.runtime.generate.CausalLM;
 import org.linlang.runtime.tensor.DType;
 import org.linlang.runtime.tensor.SafeTensors;
 import org.linlang.runtime.tensor.Tensor;
+import org.linlang.runtime.truffle.engine.Engine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,9 +50,9 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            CheckpointRun.checkEngine(engine, "forward", io);
+            Engine chosen = CheckpointRun.engine(engine);
             Tensor input = readIds();
-            try (Context context = CheckpointRun.context(io)) {
+            try (Context context = CheckpointRun.context(io, chosen)) {
                 CausalLM model = CheckpointRun.load(context, dir);
                 Tensor logits = model.logits(input);
                 Map<String, Tensor> result = new LinkedHashMap<>();

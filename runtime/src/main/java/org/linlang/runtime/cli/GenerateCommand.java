@@ -12,6 +12,7 @@ import org.linlang.runtime.generate.CausalLM;
 import org.linlang.runtime.generate.Generator;
 import org.linlang.runtime.generate.Sampling;
 import org.linlang.runtime.generate.TextTokenizer;
+import org.linlang.runtime.truffle.engine.Engine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,10 +50,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            CheckpointRun.checkEngine(engine, "generate", io);
+            Engine chosen = CheckpointRun.engine(engine);
             Sampling sampling = options.sampling();
             Checkpoint checkpoint = Checkpoint.open(dir, dir.toString()); // the folder and config.json first: their problems come first
-            try (Context context = CheckpointRun.context(io);
+            try (Context context = CheckpointRun.context(io, chosen);
                  TextTokenizer tokenizer = TextTokenizer.open(dir, dir.toString())) {
                 CausalLM model = CausalLM.load(context, checkpoint);
                 long[] ids = tokenizer.encode(prompt, !options.noSpecial);

@@ -8,8 +8,10 @@ import java.util.Map;
 /**
  * Just enough JSON for safetensors headers and checkpoint configs, so the runtime needs no JSON library. Objects become
  * {@link LinkedHashMap}s in file order (duplicate keys are errors), arrays {@link List}s, integers
- * {@link Long}, other numbers {@link Double}. Errors are {@link IllegalArgumentException}s that give
- * the character position.
+ * {@link Long}, other numbers {@link Double}. Like Python's json module (which writes transformers' config.json
+ * files), it reads {@code Infinity}, {@code -Infinity} and {@code NaN} as doubles: Mamba-2 configs hold
+ * {@code "time_step_limit": [0.0, Infinity]}. Errors are {@link IllegalArgumentException}s that give the
+ * character position.
  */
 public final class Json {
     private final String text;
@@ -55,7 +57,10 @@ public final class Json {
             case 't' -> word("true", Boolean.TRUE);
             case 'f' -> word("false", Boolean.FALSE);
             case 'n' -> word("null", null);
+            case 'I' -> word("Infinity", Double.POSITIVE_INFINITY);
+            case 'N' -> word("NaN", Double.NaN);
             default -> {
+                if (text.startsWith("-Infinity", at)) yield word("-Infinity", Double.NEGATIVE_INFINITY);
                 if (c == '-' || (c >= '0' && c <= '9')) yield number();
                 throw error("unexpected character '" + c + "'");
             }

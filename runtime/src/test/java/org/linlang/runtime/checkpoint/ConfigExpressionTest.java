@@ -8,7 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigExpressionTest {
-    private static final Map<String, Object> CONFIG = Map.of("hidden_size", 64L, "num_attention_heads", 4L, "eps", 1e-5, "odd", 3L);
+    private static final Map<String, Object> CONFIG = Map.of("hidden_size", 64L, "num_attention_heads", 4L, "eps", 1e-5, "odd", 3L,
+            "time_step_limit", java.util.List.of(0.0, Double.POSITIVE_INFINITY), "name", "x");
 
     private static Number eval(String e) throws ConfigExpression.Missing {
         return ConfigExpression.evaluate(e, CONFIG);
@@ -69,5 +70,17 @@ class ConfigExpressionTest {
         assertEquals("config.json field \"layer_types\" must be a list of \"full_attention\" and \"linear_attention\", found [full_attention, sliding_attention]",
                 assertThrows(CheckpointException.class, () -> ConfigExpression.evaluate(e,
                         Map.of("layer_types", List.of("full_attention", "sliding_attention")))).getMessage());
+    }
+
+    @Test
+    void listElementsAndInfinity() throws Exception {
+        assertEquals(0.0, eval("time_step_limit[0]"));
+        assertEquals(Double.POSITIVE_INFINITY, eval("time_step_limit[ 1 ] ?? 1.0"));
+        assertEquals(Double.POSITIVE_INFINITY, eval("absent[1] ?? Infinity"));
+        assertEquals("absent", assertThrows(ConfigExpression.Missing.class, () -> eval("absent[0]")).field);
+        assertEquals("config.json field \"time_step_limit\" must be a list of at least 3 numbers, found [0.0, Infinity]",
+                assertThrows(CheckpointException.class, () -> eval("time_step_limit[2]")).getMessage());
+        assertEquals("config.json field \"name\" must be a list of at least 1 numbers, found \"x\"",
+                assertThrows(CheckpointException.class, () -> eval("name[0]")).getMessage());
     }
 }
