@@ -9,8 +9,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * lin generate on the tiny fla fixtures (GLA, DeltaNet, Gated DeltaNet of tools/fixtures/make_tiny_fla.py):
- * the interp engine streams the greedy continuation; the cpu engine refuses whole models by name (these
- * models have no attention, but the cpu engine does not run checkpoints' models yet).
+ * the interp engine streams the greedy continuation, and the cpu engine (the whole model compiled, prefill
+ * and each decode step) streams the same text.
  */
 class FlaCommandsTest {
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
@@ -28,9 +28,17 @@ class FlaCommandsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tiny_gla", "tiny_delta_net", "tiny_gated_deltanet"})
-    void theCpuEngineRefusesWholeModels(String name) {
-        CliRunner.Result r = CliRunner.run("generate", FIXTURES.resolve(name).toString(), "--prompt", "the cat", "--max-tokens", "6", "--engine", "cpu");
-        assertEquals("lin generate: engine 'cpu' does not run whole models yet; use --engine interp\n", r.output());
-        assertEquals(2, r.exitCode());
+    void theCpuEngineStreamsTheSameText(String name) {
+        CliRunner.Result interp = CliRunner.run("generate", FIXTURES.resolve(name).toString(), "--prompt", "the cat", "--max-tokens", "6", "--ignore-eos");
+        CliRunner.Result cpu = CliRunner.run("generate", FIXTURES.resolve(name).toString(), "--prompt", "the cat", "--max-tokens", "6", "--ignore-eos",
+                "--engine", "cpu");
+        assertEquals(0, cpu.exitCode(), cpu.output());
+        assertEquals(text(interp.output()), text(cpu.output()));
+        assertTrue(cpu.output().endsWith("stopped by max tokens\n"), cpu.output());
+    }
+
+    /** The streamed text: everything before the statistics line. */
+    private static String text(String output) {
+        return output.substring(0, output.lastIndexOf("prefill "));
     }
 }
