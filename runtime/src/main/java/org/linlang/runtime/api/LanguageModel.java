@@ -46,15 +46,34 @@ public final class LanguageModel implements AutoCloseable {
     /** The tokenizer, or null when the folder has no tokenizer.json. */
     public TextTokenizer tokenizer() { return tokenizer; }
 
-    /** Logits [T][vocab] of every position of one sequence (a full forward). */
-    public float[][] logits(long[] ids) { return model.logits(ids); }
+    /**
+     * Logits [T][vocab] of every position of one sequence (a full forward). A call the engine refuses (engine
+     * cpu, a model it cannot compile) or bad ids are {@link LinException}s.
+     */
+    public float[][] logits(long[] ids) {
+        try {
+            return model.logits(ids);
+        } catch (IllegalArgumentException e) {
+            throw LinException.runtime(e.getMessage());
+        }
+    }
 
     /** Logits [B, T, vocab] (f32) of ids [B, T]. */
-    public Tensor logits(Tensor ids) { return model.logits(ids); }
+    public Tensor logits(Tensor ids) {
+        try {
+            return model.logits(ids);
+        } catch (IllegalArgumentException e) {
+            throw LinException.runtime(e.getMessage());
+        }
+    }
 
     /** Generates from token ids on a fresh session (KV caches and recurrent states carried from token to token). */
     public Generator.Result generate(long[] prompt, Sampling sampling) {
-        return Generator.generate(model.session(), prompt, sampling, tokenizer, null);
+        try {
+            return Generator.generate(model.session(), prompt, sampling, tokenizer, null);
+        } catch (IllegalArgumentException e) {
+            throw LinException.runtime(e.getMessage());
+        }
     }
 
     /**
@@ -66,7 +85,11 @@ public final class LanguageModel implements AutoCloseable {
         if (tokenizer == null) throw new IllegalStateException(checkpoint().shown() + " has no tokenizer.json; generate from token ids instead");
         Set<Long> stops = new LinkedHashSet<>(sampling.stopTokens());
         stops.addAll(tokenizer.eosIds());
-        return Generator.generate(model.session(), tokenizer.encode(prompt, true), sampling.withStopTokens(stops), tokenizer, stream);
+        try {
+            return Generator.generate(model.session(), tokenizer.encode(prompt, true), sampling.withStopTokens(stops), tokenizer, stream);
+        } catch (IllegalArgumentException e) {
+            throw LinException.runtime(e.getMessage());
+        }
     }
 
     @Override

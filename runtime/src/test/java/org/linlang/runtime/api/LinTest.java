@@ -116,11 +116,20 @@ class LinTest {
     }
 
     @Test
-    void onlyTheInterpEngineCanBeChosen() {
-        assertEquals("interp", Lin.builder().engine("auto").build().engine());
+    void theEnginesOfWholeProgramsCanBeChosenAndTheGpuOnesAreRefused() {
+        for (String engine : List.of("interp", "cpu", "auto")) {
+            try (Lin lin = Lin.builder().engine(engine).build()) {
+                assertEquals(engine, lin.engine());
+                assertEquals(3, lin.eval("1 + 2").asLong());
+            }
+        }
         var e = assertThrows(IllegalArgumentException.class, () -> Lin.builder().engine("cuda"));
-        assertTrue(e.getMessage().contains("the cuda engine is not available to embedded Lin"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Lin.builder().engine("gpu"));
+        assertEquals("the cuda engine is not available to embedded Lin, which runs programs on interp, cpu or auto; "
+                + "cuda runs single ops from the command line, e.g. lin op NAME --engine cuda (see docs/cli.md)", e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Lin.builder().engine("opencl")).getMessage()
+                .startsWith("the opencl engine is not available to embedded Lin"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Lin.builder().engine("gpu")).getMessage()
+                .startsWith("unknown engine 'gpu'"));
     }
 
     // ---- load and call ------------------------------------------------------------------------------
