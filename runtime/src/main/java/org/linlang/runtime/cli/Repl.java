@@ -34,22 +34,26 @@ import org.linlang.runtime.truffle.LinLanguage;
  * {@link ReplInput}); {@link ReplTerminal} reads them from a terminal with JLine.
  */
 final class Repl implements AutoCloseable {
-    static final String INTERP = "interp";
-    private static final List<String> ENGINES = List.of("interp", "cpu", "opencl", "cuda", "auto");
+    /** The engines a session runs on (the context option lin.Engine), and those that run single ops only. */
+    private static final List<String> ENGINES = List.of("interp", "cpu", "auto");
+    private static final List<String> OP_ENGINES = List.of("opencl", "cuda");
     static final List<String> COMMANDS = List.of(":help", ":type", ":time", ":load", ":engine", ":quit");
     static final List<String> KEYWORDS = List.of("import", "as", "fn", "recurrence", "block", "model", "state", "let",
             "return", "emit", "for", "in", "if", "then", "else", "and", "or", "not", "true", "false");
 
     private final Io io;
     private final Context context;
+    private final String engine;
     private final String historyNote;
     private int inputs;
     private boolean hadErrors;
     /** Set while Lin code runs, so that Ctrl-C can interrupt it. */
     private volatile boolean running;
 
-    Repl(Io io, String historyNote) {
+    /** A session whose block and model calls run on {@code engine} (interp, cpu or auto; see {@link #engineProblem}). */
+    Repl(Io io, String engine, String historyNote) {
         this.io = io;
+        this.engine = engine;
         this.historyNote = historyNote;
         this.context = Context.newBuilder(LinLanguage.ID)
                 .in(InputStream.nullInputStream())
@@ -58,6 +62,7 @@ final class Repl implements AutoCloseable {
                 // The person at the keyboard has their own file access, as with `lin run`.
                 .allowIO(IOAccess.ALL)
                 .allowExperimentalOptions(true)
+                .option("lin.Engine", engine)
                 .build();
     }
 
@@ -208,7 +213,7 @@ final class Repl implements AutoCloseable {
                   :type EXPR        the type of an expression, with its shape, without running it
                   :time EXPR        runs an expression several times and prints the median time
                   :load FILE        checks and runs a .lin file in this session
-                  :engine [NAME]    shows the engine: a REPL session runs on interp
+                  :engine           shows the engine of block and model calls (lin repl --engine)
                   :quit             ends the session (as does Ctrl-D)
                 """);
         if (historyNote != null) out.append("History is kept in ").append(historyNote).append(".\n");
@@ -292,29 +297,38 @@ final class Repl implements AutoCloseable {
     }
 
     private void engine(String name) {
-        if (name.isEmpty() || name.equals(INTERP)) {
-            io.out().println("engine: interp (the Truffle interpreter)");
-        } else if (name.equals("auto")) {
-            io.out().println("engine: interp (auto: a REPL session runs on the interpreter)");
-        } else if (ENGINES.contains(name)) {
-            error(sessionsRunOnInterp(name) + ", and this session stays on it");
+        if (name.isEmpty() || name.equals(engine)) {
+            io.out().println("engine: " + engine + " (" + describe(engine) + ")");
+        } else if (ENGINES.contains(name) || OP_ENGINES.contains(name)) {
+            String problem = engineProblem(name);
+            error((problem != null ? problem : "the engine is chosen when the session starts (lin repl --engine " + name + ")")
+                    + "; this session stays on " + engine);
         } else {
-            error("unknown engine '" + name + "'; the engines are interp, cpu, opencl, cuda and auto");
+            error(unknown(name));
         }
         io.out().flush();
     }
 
-    /** Checks an engine name given on the command line: null when usable, else why not. */
-    static String engineProblem(String name) {
-        if (name.equals(INTERP) || name.equals("auto")) return null;
-        if (ENGINES.contains(name)) return sessionsRunOnInterp(name);
-        return "unknown engine '" + name + "'; the engines are interp, cpu, opencl, cuda and auto";
+    private static String describe(String engine) {
+        return switch (engine) {
+            case "cpu" -> "block and model calls compiled into cpu plans, the rest on the Truffle interpreter";
+            case "auto" -> "block and model calls on the cpu engine where it compiles them, else on the Truffle interpreter";
+            default -> "the Truffle interpreter";
+        };
     }
 
-    /** Why a session cannot use the cpu, opencl or cuda engine: they run compiled plans from the command line. */
-    private static String sessionsRunOnInterp(String name) {
-        return "the " + name + " engine is not available in the REPL, which runs on interp (the Truffle interpreter); " + name
-                + " runs compiled plans from the command line, e.g. lin op NAME --engine " + name + " (see docs/cli.md)";
+    /** Checks an engine name given on the command line: null when usable, else why not. */
+    static String engineProblem(String name) {
+        if (ENGINES.contains(name)) return null;
+        if (OP_ENGINES.contains(name)) {
+            return "the " + name + " engine is not available in the REPL, which runs on interp, cpu or auto; " + name
+                    + " runs single ops from the command line, e.g. lin op NAME --engine " + name + " (see docs/cli.md)";
+        }
+        return unknown(name);
+    }
+
+    private static String unknown(String name) {
+        return "unknown engine '" + name + "'; the engines are interp, cpu, auto, opencl and cuda";
     }
 
     // ---- completion ---------------------------------------------------------------------------------

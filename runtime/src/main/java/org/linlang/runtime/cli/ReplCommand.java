@@ -28,7 +28,8 @@ final class ReplCommand implements Callable<Integer> {
     boolean help;
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "interp",
-            description = "The engine: interp (the default) or auto, which picks interp; cpu, opencl and cuda run compiled plans from the command line (lin op), not REPL sessions.")
+            description = "Which engine runs block and model calls: interp (the default), cpu (compiled plans) or auto "
+                    + "(cpu where it can, else interp, said once per block); opencl and cuda run single ops (lin op), not sessions.")
     String engine;
 
     @Option(names = "--history", paramLabel = "FILE", description = "Where to keep the history (default ~/.lin_history).")
@@ -50,7 +51,7 @@ final class ReplCommand implements Callable<Integer> {
         }
         Path historyFile = noHistory ? null : historyFile();
         Terminal terminal = interactive() ? terminal() : null;
-        try (Repl repl = new Repl(io, terminal == null || historyFile == null ? null : historyFile.toString())) {
+        try (Repl repl = new Repl(io, engine, terminal == null || historyFile == null ? null : historyFile.toString())) {
             if (terminal != null) {
                 try (terminal) {
                     new ReplTerminal(repl, terminal, historyFile).read();

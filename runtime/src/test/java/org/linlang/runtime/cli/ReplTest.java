@@ -311,16 +311,55 @@ class ReplTest {
     }
 
     @Test
-    void onlyTheInterpEngineIsAccepted() {
-        Session s = repl(":engine\n:engine interp\n:engine cuda\n:engine warp\n");
-        assertTrue(s.out().contains("engine: interp"), s.out());
-        assertTrue(s.err().contains("the cuda engine is not available in the REPL, which runs on interp (the Truffle interpreter); "
-                + "cuda runs compiled plans from the command line, e.g. lin op NAME --engine cuda (see docs/cli.md), and this session stays on it"), s.err());
+    void theEngineIsChosenWhenTheSessionStarts() {
+        Session s = repl(":engine\n:engine interp\n:engine cpu\n:engine cuda\n:engine warp\n");
+        assertTrue(s.out().contains("engine: interp (the Truffle interpreter)"), s.out());
+        assertTrue(s.err().contains("error: the engine is chosen when the session starts (lin repl --engine cpu); this session stays on interp"), s.err());
+        assertTrue(s.err().contains("the cuda engine is not available in the REPL, which runs on interp, cpu or auto; "
+                + "cuda runs single ops from the command line, e.g. lin op NAME --engine cuda (see docs/cli.md); this session stays on interp"), s.err());
         assertTrue(s.err().contains("unknown engine 'warp'"), s.err());
-        Session refused = repl("1\n", "--engine", "cpu");
+        assertEquals("engine: cpu (block and model calls compiled into cpu plans, the rest on the Truffle interpreter)\n",
+                repl(":engine\n", "--engine", "cpu").out());
+        Session refused = repl("1\n", "--engine", "opencl");
         assertEquals(LinCli.EXIT_USAGE, refused.exitCode());
-        assertTrue(refused.err().contains("the cpu engine is not available in the REPL"), refused.err());
+        assertTrue(refused.err().contains("the opencl engine is not available in the REPL"), refused.err());
         assertEquals("", refused.out());
+    }
+
+    /**
+     * A cpu session runs block calls as compiled plans (a block of the standard library with a recurrence, and one
+     * defined in the session), survives an error and a call the cpu engine refuses, and prints what interp prints.
+     */
+    @Test
+    void aCpuSessionRunsCompiledCallsAndSurvivesErrors() {
+        String input = """
+                import std.nn.{LinearAttention}
+                let mixer = LinearAttention(8, 2, 4, 4)
+                let x = rand([1, 6, 8], seed = 3)
+                undefined_name + 1
+                float(sum(mixer(x)))
+                block Twice(d: int) { forward(x: [B, T, d]) -> [B, T, d] = 2.0 * x }
+                float(sum(Twice(8)(x)))
+                recurrence ema(x: [D]) -> [D] state m: [D] = 0 { m = tanh(0.5 * m + x)\n emit m }
+                block Smooth(d: int) { forward(x: [B, T, d]) -> [B, T, d] = ema(x) }
+                float(sum(Smooth(8)(x)))
+                float(sum(Twice(8)(x))) * 2.0
+                """;
+        Session interp = repl(input);
+        Session cpu = repl(input, "--engine", "cpu");
+        assertEquals(4, interp.outLines().size(), interp.out() + interp.err());
+        assertTrue(cpu.err().contains("unknown name 'undefined_name'"), cpu.err());
+        assertTrue(cpu.err().contains("the cpu engine cannot run recurrence ema"), cpu.err());
+        assertNoJavaTrace(cpu.err());
+        // LinearAttention, Twice, (Smooth refused), Twice again: the interpreter's values to f32 rounding
+        List<String> onCpu = cpu.outLines();
+        assertEquals(3, onCpu.size(), cpu.out() + cpu.err());
+        List<String> onInterp = List.of(interp.outLines().get(0), interp.outLines().get(1), interp.outLines().get(3));
+        for (int i = 0; i < 3; i++) {
+            double want = Double.parseDouble(onInterp.get(i)), got = Double.parseDouble(onCpu.get(i));
+            assertEquals(want, got, 1e-5 * Math.max(1, Math.abs(want)), "line " + i + ": " + cpu.out());
+        }
+        assertEquals(LinCli.EXIT_ERRORS, cpu.exitCode());
     }
 
     @Test
