@@ -23,6 +23,8 @@ public final class CausalLM {
     private final Value forward;
     private final Value model;
     private final long vocab;
+    /** What a session carries ("KV caches", "recurrent states, conv caches"), from the declarations on first use. */
+    private String carried;
 
     private CausalLM(Checkpoint checkpoint, Value forward, Value model, long vocab) {
         this.checkpoint = checkpoint;
@@ -87,8 +89,13 @@ public final class CausalLM {
             }
 
             @Override
-            public String method() { return "decode steps one token at a time on the model's session (KV caches)"; }
+            public String method() { return "decode steps one token at a time on the model's session (" + carried() + ")"; }
         };
+    }
+
+    private String carried() {
+        if (carried == null) carried = SessionStates.describe(checkpoint.architecture().module(), checkpoint.architecture().model());
+        return carried;
     }
 
     private static float[] last(Tensor logits) {

@@ -37,6 +37,7 @@ class CheckpointEnginesTest {
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().startsWith(expected + "\n"), r.output());
         assertTrue(r.output().contains("prefill 13 tokens in ") && r.output().endsWith("stopped by max tokens\n"), r.output());
+        assertTrue(r.output().contains("decode steps one token at a time on the model's session (recurrent states, conv caches); "), r.output());
     }
 
     @org.junit.jupiter.api.Test
