@@ -11,8 +11,8 @@ import org.linlang.runtime.api.Program;
 
 /**
  * Embedding Lin in a Java application: evaluate code, load a program and call its functions with Java
- * values (numbers, float arrays), read results back, handle errors, and limit what files the program
- * may touch.
+ * values (numbers, float arrays), read results back, handle errors, limit what files the program
+ * may touch, and choose the engine that runs block calls.
  *
  * <p>Run: {@code java -cp … org.linlang.examples.embed.EmbedExample [scoring.lin]}, or see README.md.
  */
@@ -63,6 +63,16 @@ public final class EmbedExample {
             } catch (LinException e) {
                 out.println("load outside the folder: " + e.getMessage().lines().findFirst().orElse(""));
             }
+        }
+
+        // 7. The engine: block and model calls run on the interpreter by default; engine("cpu") compiles each
+        // call into a plan of the cpu engine (a call it cannot compile is a LinException saying why), and
+        // engine("auto") uses cpu where it can and the interpreter for the rest.
+        try (Lin lin = Lin.builder().engine("cpu").allowRead(folder).out(out).build()) {
+            lin.load(programFile);
+            LinValue attend = lin.eval("Attend(2)");
+            LinValue y = attend.call(Lin.tensor(new float[] {1, 2, 3, 4}, 1, 2, 1, 2));   // [B, T, H, d]
+            out.println("on " + lin.engine() + ": Attend(2)([[1, 2], [3, 4]]) = " + Arrays.toString(y.asFloatArray()));
         }
     }
 }
