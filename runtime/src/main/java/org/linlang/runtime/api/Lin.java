@@ -213,7 +213,16 @@ public final class Lin implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The session. With engine cpu or auto the JVM must have the Vector API module, which the cpu engine's
+         * kernels use ({@code --add-modules=jdk.incubator.vector}); without it this throws an
+         * {@link IllegalStateException} saying so.
+         */
         public Lin build() {
+            if (!engine.equals("interp") && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                throw new IllegalStateException("the " + engine + " engine needs the Vector API, an incubator module of the JDK: "
+                        + "start the JVM with --add-modules=jdk.incubator.vector (or choose engine interp)");
+            }
             IOAccess io = read.isEmpty() && write.isEmpty() && workingDirectory == null ? IOAccess.NONE
                     : IOAccess.newBuilder().fileSystem(FileSystem.allowInternalResourceAccess(new AllowedFolders(read, write, workingDirectory))).build();
             Context.Builder b = Context.newBuilder(LinLanguage.ID)
