@@ -68,6 +68,11 @@ public final class KernelGraph {
         return new KernelGraph(Pipeline.standard().run(initial), List.of());
     }
 
+    /** An entry resolved and configured by the caller ({@link EntryPoint#resolve} and its {@code with…} methods). */
+    public static KernelGraph build(Program program, EntryPoint entry) {
+        return new KernelGraph(Pipeline.standard().run(Lowering.initialGraph(program, entry)), List.of());
+    }
+
     /** The graph before pass 1: the entry's inputs and a call of it. */
     public static Graph initial(Program program, String entry, Map<String, Long> args) {
         return Lowering.initialGraph(program, EntryPoint.resolve(program, entry, args));

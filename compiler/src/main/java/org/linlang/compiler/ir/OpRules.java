@@ -67,6 +67,11 @@ public final class OpRules {
                 need(n != null, "causal_mask needs a size");
                 yield new TensorType(DType.BOOL, List.of(n, n));
             }
+            case SIZE -> {
+                need(a.get("dim") instanceof Dim, "size needs a dim");
+                need(declared != null && declared.rank() == 0, "size is a scalar of a stated element type");
+                yield declared;
+            }
             default -> {
                 need(declared != null, "random needs a type");
                 yield declared;

@@ -53,6 +53,7 @@ final class NodeKernels {
                 long start = Sizes.eval(n.dimAttr("start"), sizes), stop = Sizes.eval(n.dimAttr("stop"), sizes);
                 yield Creation.arange(start, stop, 1, DType.I64);
             }
+            case SIZE -> Creation.of(DType.I64, new long[] {Sizes.eval(n.dimAttr("dim"), sizes)}).reshape().to(dtype(n));
             case CAUSAL_MASK -> causalMask(Sizes.eval(n.dimAttr("size"), sizes), (Long) n.attr("window"));
             case RANDOM -> {
                 long seed = ((Number) n.attr("seed")).longValue();

@@ -20,7 +20,8 @@ import org.linlang.compiler.types.Dim;
 /**
  * Pass 2: one form for equal computations, so that later passes see fewer, simpler nodes.
  * <ul>
- *   <li>constant folding: an elementwise op on constants is a constant;</li>
+ *   <li>constant folding: an elementwise op on constants is a constant, and so is a size that is
+ *       one number (T of a {@code step}, once T is 1);</li>
  *   <li>identities: {@code x + 0}, {@code 0 + x}, {@code x - 0}, {@code x * 1}, {@code 1 * x},
  *       {@code x / 1}, {@code x ** 1}, {@code -(-x)}, a cast to the same type, a shift by 0, a
  *       whole slice, a reduction over axes of size 1 (kept), {@code where} of a constant
@@ -92,6 +93,7 @@ public final class Canonicalize implements Pass {
             case NEG -> { if (ins.getFirst().op() == Op.NEG) return ins.getFirst().input(0); }
             case CAST -> { if (same(ins.getFirst(), t)) return ins.getFirst(); }
             case SHIFT -> { if (((Number) n.attr("by")).longValue() == 0) return ins.getFirst(); }
+            case SIZE -> { if (n.dimAttr("dim").isConstant()) return b.size(n.dimAttr("dim"), t.dtype()); }
             case SLICE -> {
                 Node x = ins.getFirst();
                 int ax = n.intAttr("axis");
