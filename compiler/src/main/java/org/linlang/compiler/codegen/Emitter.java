@@ -179,7 +179,7 @@ final class Emitter {
             case SIZE -> "((" + CTypes.register(n.type().dtype()) + ")" + sizes.c(n.dimAttr("dim")) + ")";
             case CAUSAL_MASK -> {
                 Object w = n.attr("window");
-                String i = idx.get(0), j = idx.get(1);
+                String i = n.attr("row_start") instanceof Dim from ? "(" + idx.get(0) + " + " + sizes.c(from) + ")" : idx.get(0), j = idx.get(1);
                 String c = "(" + j + " <= " + i;
                 if (w instanceof Number wn && wn.longValue() > 0) c += " && " + i + " - " + j + " < (i64)" + wn.longValue();
                 yield declare(n, c + ")");

@@ -26,6 +26,7 @@ import org.linlang.compiler.types.Dim;
  *       {@code x / 1}, {@code x ** 1}, {@code -(-x)}, a cast to the same type, a shift by 0, a
  *       whole slice, a reduction over axes of size 1 (kept), {@code where} of a constant
  *       condition — each only when the result has the operand's type;</li>
+ *   <li>a slice of a causal mask's rows is a causal mask of those rows ({@code row_start}, {@code row_stop});</li>
  *   <li>layout: a reshape of a reshape is one reshape (none when it gives back the shape), a
  *       transpose of a transpose is one permutation (none when it is the identity), and a
  *       transpose of the last two axes of a matmul operand becomes the matmul's
@@ -97,6 +98,12 @@ public final class Canonicalize implements Pass {
             case SLICE -> {
                 Node x = ins.getFirst();
                 int ax = n.intAttr("axis");
+                // rows of a causal mask are a causal mask of those rows: decoding builds T rows, not (P + T)²
+                if (x.op() == Op.CAUSAL_MASK && ax == 0 && ((Number) n.attr("step")).longValue() == 1) {
+                    Dim from = x.attr("row_start") instanceof Dim d ? d : Dim.of(0);
+                    return b.add(Op.CAUSAL_MASK, List.of(), GraphBuilder.attrs("size", x.dimAttr("size"), "window", x.attr("window"),
+                            "row_start", from.plus(n.dimAttr("start")), "row_stop", from.plus(n.dimAttr("stop"))));
+                }
                 if (n.dimAttr("start").equals(Dim.of(0)) && n.dimAttr("stop").equals(x.type().dim(ax))
                         && ((Number) n.attr("step")).longValue() == 1) return x;
             }
