@@ -62,7 +62,7 @@ public final class Lin implements AutoCloseable {
     /** A Lin with the defaults: the interp engine, no file access, output to System.out and System.err. */
     public static Lin create() { return builder().build(); }
 
-    /** The engine that runs programs: {@code interp} (embedded Lin has no other). */
+    /** The engine that runs block and model calls: {@code interp}, {@code cpu} or {@code auto} ({@link Builder#engine}). */
     public String engine() { return engine; }
 
     /** Checks and runs Lin code in this session; returns the value of its last statement if that is an expression. */
@@ -160,14 +160,18 @@ public final class Lin implements AutoCloseable {
         private Builder() {}
 
         /**
-         * {@code interp} (the default) or {@code auto}, which picks interp; {@code cpu}, {@code opencl} and
-         * {@code cuda} run compiled plans from the command line ({@code lin op}) and are refused here.
+         * Which engine runs block and model calls ({@code model(ids)}, a checkpoint's forward and decoding
+         * steps): {@code interp} (the default, the Truffle interpreter), {@code cpu} (each call compiled
+         * into a plan of the cpu engine's kernels; a call it cannot compile is a {@link LinException} that
+         * says why) or {@code auto} (cpu where it can, interp otherwise). Everything else runs on interp.
+         * {@code opencl} and {@code cuda} run single ops from the command line ({@code lin op}) and are
+         * refused here.
          */
         public Builder engine(String name) {
             switch (name) {
-                case "interp", "auto" -> this.engine = "interp";
-                case "cpu", "opencl", "cuda" -> throw new IllegalArgumentException("the " + name + " engine is not available to "
-                        + "embedded Lin, which runs on interp (the Truffle interpreter); " + name + " runs compiled plans from the command line, "
+                case "interp", "cpu", "auto" -> this.engine = name;
+                case "opencl", "cuda" -> throw new IllegalArgumentException("the " + name + " engine is not available to "
+                        + "embedded Lin, which runs on interp, cpu or auto; " + name + " runs compiled ops from the command line, "
                         + "e.g. lin op NAME --engine " + name + " (see docs/cli.md)");
                 default -> throw new IllegalArgumentException("unknown engine '" + name + "'; the engines are interp, cpu, opencl, cuda and auto");
             }
@@ -221,7 +225,8 @@ public final class Lin implements AutoCloseable {
                     .allowEnvironmentAccess(EnvironmentAccess.NONE)
                     .allowPolyglotAccess(PolyglotAccess.NONE)
                     // Embedders run on whatever JVM they have; without the optimizing runtime Lin still runs.
-                    .option("engine.WarnInterpreterOnly", "false");
+                    .option("engine.WarnInterpreterOnly", "false")
+                    .option("lin.Engine", engine);
             if (workingDirectory != null) b.currentWorkingDirectory(workingDirectory);
             return new Lin(b.build(), engine);
         }

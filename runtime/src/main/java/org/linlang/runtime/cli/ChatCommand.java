@@ -55,10 +55,10 @@ final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            CheckpointRun.checkEngine(engine, "chat", io);
+            String runOn = CheckpointRun.checkEngine(engine);
             Sampling sampling = options.sampling();
             Checkpoint checkpoint = Checkpoint.open(dir, dir.toString()); // the folder and config.json first: their problems come first
-            try (Context context = CheckpointRun.context(io);
+            try (Context context = CheckpointRun.context(io, runOn);
                  TextTokenizer tokenizer = TextTokenizer.open(dir, dir.toString())) {
                 String source = tokenizer.chatTemplate();
                 if (source == null) {

@@ -23,19 +23,23 @@ final class CheckpointRun {
 
     private CheckpointRun() {}
 
-    /** Whole models run on interp so far; the others are refused by name, auto says what it picked. */
-    static void checkEngine(String engine, String command, Io io) throws Refused {
-        switch (engine.toLowerCase(Locale.ROOT)) {
-            case "interp" -> { }
-            case "auto" -> io.err().println("lin " + command + ": engine auto runs on interp (the cpu and cuda engines do not run whole models yet)");
-            case "cpu", "cuda" -> throw new Refused(LinCli.EXIT_USAGE, "engine '" + engine + "' does not run whole models yet; use --engine interp");
+    /**
+     * The engine that runs the model's calls: interp, cpu (each call a compiled plan), or auto (cpu where
+     * it can, the interpreter for a call it refuses, said once); cuda does not run whole models yet.
+     */
+    static String checkEngine(String engine) throws Refused {
+        String e = engine.toLowerCase(Locale.ROOT);
+        return switch (e) {
+            case "interp", "cpu", "auto" -> e;
+            case "cuda" -> throw new Refused(LinCli.EXIT_USAGE, "engine 'cuda' does not run whole models yet; use --engine cpu or interp");
             default -> throw new Refused(LinCli.EXIT_USAGE, "unknown engine '" + engine + "'; choose interp, cpu, cuda or auto");
-        }
+        };
     }
 
-    static Context context(Io io) {
+    /** A context whose block and model calls run on {@code engine}. */
+    static Context context(Io io, String engine) {
         return Context.newBuilder(LinLanguage.ID).in(io.in()).out(new CheckedOutput(io.out())).err(io.err())
-                .allowIO(IOAccess.ALL).allowExperimentalOptions(true).build();
+                .allowIO(IOAccess.ALL).allowExperimentalOptions(true).option("lin.Engine", engine).build();
     }
 
     static CausalLM load(Context context, Path dir) {

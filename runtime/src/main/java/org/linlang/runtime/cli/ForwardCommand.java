@@ -49,9 +49,9 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            CheckpointRun.checkEngine(engine, "forward", io);
+            String runOn = CheckpointRun.checkEngine(engine);
             Tensor input = readIds();
-            try (Context context = CheckpointRun.context(io)) {
+            try (Context context = CheckpointRun.context(io, runOn)) {
                 CausalLM model = CheckpointRun.load(context, dir);
                 Tensor logits = model.logits(input);
                 Map<String, Tensor> result = new LinkedHashMap<>();

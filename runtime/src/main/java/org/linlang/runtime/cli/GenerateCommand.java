@@ -49,10 +49,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            CheckpointRun.checkEngine(engine, "generate", io);
+            String runOn = CheckpointRun.checkEngine(engine);
             Sampling sampling = options.sampling();
             Checkpoint checkpoint = Checkpoint.open(dir, dir.toString()); // the folder and config.json first: their problems come first
-            try (Context context = CheckpointRun.context(io);
+            try (Context context = CheckpointRun.context(io, runOn);
                  TextTokenizer tokenizer = TextTokenizer.open(dir, dir.toString())) {
                 CausalLM model = CausalLM.load(context, checkpoint);
                 long[] ids = tokenizer.encode(prompt, !options.noSpecial);

@@ -116,11 +116,31 @@ class LinTest {
     }
 
     @Test
-    void onlyTheInterpEngineCanBeChosen() {
-        assertEquals("interp", Lin.builder().engine("auto").build().engine());
+    void theInterpCpuAndAutoEnginesCanBeChosen() {
+        assertEquals("auto", Lin.builder().engine("auto").build().engine());
         var e = assertThrows(IllegalArgumentException.class, () -> Lin.builder().engine("cuda"));
         assertTrue(e.getMessage().contains("the cuda engine is not available to embedded Lin"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Lin.builder().engine("gpu"));
+        // on cpu a block call is compiled: one the engine cannot run says why
+        String program = """
+                recurrence ema(x: [D]) -> [D]
+                    state m: [D] = 0
+                {
+                    m = tanh(0.5 * m + x)
+                    emit m
+                }
+                block Smooth(d: int) {
+                    forward(x: [B, T, H, d]) -> [B, T, H, d] = ema(x)
+                }
+                Smooth(4)(ones([1, 5, 2, 4]))
+                """;
+        try (Lin lin = Lin.builder().engine("cpu").build()) {
+            var refused = assertThrows(LinException.class, () -> lin.eval(program));
+            assertTrue(refused.getMessage().contains("the cpu engine cannot run recurrence ema"), refused.getMessage());
+        }
+        try (Lin lin = Lin.builder().engine("interp").build()) {
+            assertArrayEquals(new long[] {1, 5, 2, 4}, lin.eval(program).shape());
+        }
     }
 
     // ---- load and call ------------------------------------------------------------------------------

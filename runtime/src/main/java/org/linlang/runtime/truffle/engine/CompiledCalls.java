@@ -37,6 +37,9 @@ public final class CompiledCalls {
 
     private record Key(LinBlockClass cls, List<Object> params, List<String> args) {}
 
+    /** Whether the JVM has the incubating Vector API the kernels are written with (it must be added by a JVM option). */
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     private final Engine engine;
     private final PrintStream err;
     /** A key's plans, one per outcome of the size comparisons its graph depends on (SizeGuard), or the refusal's message. */
@@ -90,6 +93,9 @@ public final class CompiledCalls {
             if (k == LinBlockClass.SlotKind.INT_PARAM && v instanceof Long l) ints.put(cls.slotName(i), l);
             else if (v instanceof Double || v instanceof Boolean || v instanceof String || v instanceof Long) host.put(cls.slotName(i), v);
             else return refuse(cls, "the cpu engine cannot compile " + what + ": its parameter " + cls.slotName(i) + " is not a number, bool or string");
+        }
+        if (!VECTOR_API) {
+            return refuse(cls, "the cpu engine's kernels need the Vector API: start the JVM with --add-modules=jdk.incubator.vector");
         }
         Key key = new Key(cls, paramValues, argSig);
         if (refusals.containsKey(key)) return refuse(cls, refusals.get(key));
