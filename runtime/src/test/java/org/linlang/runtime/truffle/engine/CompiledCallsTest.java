@@ -31,8 +31,12 @@ class CompiledCallsTest {
     }
 
     private String run(String engine, String program, ByteArrayOutputStream err) {
+        return run(engine, program, err, new ByteArrayOutputStream());
+    }
+
+    private String run(String engine, String program, ByteArrayOutputStream err, ByteArrayOutputStream out) {
         try (Context c = Context.newBuilder(LinLanguage.ID).allowIO(IOAccess.ALL).option("lin.Engine", engine)
-                .err(err).out(new ByteArrayOutputStream()).build()) {
+                .err(err).out(out).build()) {
             return c.eval(LinLanguage.ID, program).toString();
         }
     }
@@ -68,13 +72,16 @@ class CompiledCallsTest {
         String script = Files.readString(Path.of("..", "examples", example + ".lin"));
         Path out = dir.resolve(example);
         String save = "\nsave(\"" + out + "-ENGINE.safetensors\", logits = logits, decoded = decoded)\n";
-        var err = new ByteArrayOutputStream();
-        run("interp", script + save.replace("ENGINE", "interp"), new ByteArrayOutputStream());
-        run("cpu", script + save.replace("ENGINE", "cpu"), err);
+        var printedInterp = new ByteArrayOutputStream();
+        var printedCpu = new ByteArrayOutputStream();
+        run("interp", script + save.replace("ENGINE", "interp"), new ByteArrayOutputStream(), printedInterp);
+        run("cpu", script + save.replace("ENGINE", "cpu"), new ByteArrayOutputStream(), printedCpu);
         var interp = SafeTensors.read(Path.of(out + "-interp.safetensors")).tensors();
         var cpu = SafeTensors.read(Path.of(out + "-cpu.safetensors")).tensors();
         Agreement.assertClose(example + " logits", interp.get("logits").copy(), cpu.get("logits").copy());
         Agreement.assertClose(example + " session logits", interp.get("decoded").copy(), cpu.get("decoded").copy());
+        org.junit.jupiter.api.Assertions.assertEquals(printedInterp.toString(), printedCpu.toString(), example + " prints the same");
+        assertTrue(printedCpu.toString().contains("prefill 8 + 4 steps equals one prefill of 12: true"), printedCpu.toString());
     }
 
     @Test
