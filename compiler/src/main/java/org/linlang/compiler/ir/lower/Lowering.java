@@ -380,7 +380,7 @@ public final class Lowering {
     /**
      * The start of a method of a block with states. A state not read yet in this graph becomes a
      * {@link Op#STATE} source named by its dotted path ({@code mixers.3.keys}), typed with the method's
-     * dimensions and, for the others (a cache's length {@code P}), the entry's symbols; then the
+     * dimensions and, for the others (a cache's length {@code P}), symbols of the instance; then the
      * method's state dimensions are bound from the state's current value, as the interpreter does.
      */
     private void enterStates(Instance self, Env env) {
@@ -390,13 +390,29 @@ public final class Lowering {
             Value v = self.env.local(name);
             if (v instanceof Value.LazyState) {
                 var dims = new ArrayList<Dim>();
-                for (TypeExpr.DimExpr d : te.dims()) dims.add(entryDim(d, env));
+                for (TypeExpr.DimExpr d : te.dims()) dims.add(stateDim(d, env, self));
                 DType dt = te.dtype() == null ? DType.F32 : DType.parse(te.dtype().name());
                 v = new Value.Tensor(gb.state(statePath(self, name), new TensorType(dt, dims)));
                 self.env.define(name, v);
             }
             bindDims(te, v, env);
         }
+    }
+
+    /**
+     * A dimension of a state's type: the method's size, or the state's own (a cache's length P), a
+     * symbol of its instance ({@code layers.1.attn.P}) as each instance's caches have their own length
+     * (a sliding-window layer's and a full-attention layer's differ); the top block's is plain {@code P}.
+     * B and T are the call's.
+     */
+    private Dim stateDim(TypeExpr.DimExpr d, Env env, Instance self) {
+        return switch (d) {
+            case TypeExpr.DimName n when !(env.lookup(n.name().name()) instanceof Value.Int) && !n.name().name().equals("B")
+                    && !n.name().name().equals("T") ->
+                    entry.dimension(self.path().isEmpty() ? n.name().name() : self.path() + "." + n.name().name());
+            case TypeExpr.DimBinary b -> arith(b.op(), stateDim(b.left(), env, self), stateDim(b.right(), env, self));
+            default -> entryDim(d, env);
+        };
     }
 
     private static String statePath(Instance inst, String state) {

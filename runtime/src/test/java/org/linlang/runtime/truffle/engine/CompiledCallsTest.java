@@ -153,6 +153,33 @@ class CompiledCallsTest {
     }
 
     @Test
+    void cachesOfDifferentLengthsHaveTheirOwnSizes() throws Exception {
+        // a full-attention cache holds every token, a sliding window's at most 3: each instance's P is its own
+        String script = """
+                import std.nn.{Attention}
+                block Mix(d: int) {
+                    full = Attention(d, 1, 2, 8)
+                    swa = Attention(d, 1, 2, 8, window = 4)
+                    forward(x: [B, T, d]) -> [B, T, d] = swa(full(x))
+                }
+                let m = Mix(16)
+                let x = rand([2, 9, 16], seed = 1)
+                let logits = m(x)
+                let s = m.session()
+                let decoded = concat(s(x[:, 0:5]), s(x[:, 5:6]), s(x[:, 6:7]), s(x[:, 7:8]), s(x[:, 8:9]), axis = 1)
+                """;
+        Path out = dir.resolve("mix");
+        String save = "\nsave(\"" + out + "-ENGINE.safetensors\", logits = logits, decoded = decoded)\n";
+        run("interp", script + save.replace("ENGINE", "interp"), new ByteArrayOutputStream());
+        run("cpu", script + save.replace("ENGINE", "cpu"), new ByteArrayOutputStream());
+        var interp = SafeTensors.read(Path.of(out + "-interp.safetensors")).tensors();
+        var cpu = SafeTensors.read(Path.of(out + "-cpu.safetensors")).tensors();
+        Agreement.assertClose("full and sliding-window logits", interp.get("logits").copy(), cpu.get("logits").copy());
+        Agreement.assertClose("full and sliding-window session", interp.get("decoded").copy(), cpu.get("decoded").copy());
+        Agreement.assertClose("session against one prefill", cpu.get("logits").copy(), cpu.get("decoded").copy());
+    }
+
+    @Test
     void aBlockOfDotDotParametersRunsAtTheRankItIsCalledWith() throws Exception {
         // Linear's forward takes [.., in]: the plan is compiled per rank, .. standing for [N], [B, T] or [B, T, H]
         String program = """
