@@ -175,9 +175,11 @@ final class Emitter {
     private String generator(Node n, List<String> idx) {
         return switch (n.op()) {
             case ARANGE -> "(" + sizes.c(n.dimAttr("start")) + " + " + idx.getFirst() + ")";
+            // a size's value (P + T): the sizes are the kernel's i64 size arguments already
+            case SIZE -> "((" + CTypes.register(n.type().dtype()) + ")" + sizes.c(n.dimAttr("dim")) + ")";
             case CAUSAL_MASK -> {
                 Object w = n.attr("window");
-                String i = idx.get(0), j = idx.get(1);
+                String i = n.attr("row_start") instanceof Dim from ? "(" + idx.get(0) + " + " + sizes.c(from) + ")" : idx.get(0), j = idx.get(1);
                 String c = "(" + j + " <= " + i;
                 if (w instanceof Number wn && wn.longValue() > 0) c += " && " + i + " - " + j + " < (i64)" + wn.longValue();
                 yield declare(n, c + ")");

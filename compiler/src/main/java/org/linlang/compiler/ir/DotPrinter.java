@@ -50,7 +50,8 @@ public final class DotPrinter {
     }
 
     private static String node(Node n, Map<Node, String> names) {
-        String label = names.get(n) + " " + (n.op() == Op.UNSUPPORTED ? "unsupported " + n.attr("of") : n.op() == Op.RECURRENCE ? "recurrence " + n.recurrence().name() : n.op().text())
+        String label = names.get(n) + " " + (n.op() == Op.UNSUPPORTED ? "unsupported " + n.attr("of") : n.op() == Op.RECURRENCE ? "recurrence " + n.recurrence().name()
+                : n.op() == Op.SIZE ? "size " + n.dimAttr("dim") : n.op().text())
                 + "\\n" + (n.type() == null ? "?" : n.type());
         return "n" + n.id() + " [label=\"" + esc(label) + "\"];";
     }

@@ -29,7 +29,18 @@ public final class EntryPoint {
     private final Map<String, Long> args;
     private final Map<String, Object> hostArgs = new LinkedHashMap<>();
     private final Map<String, String> inputElementTypes = new LinkedHashMap<>();
+    private final Map<String, Integer> inputRanks = new LinkedHashMap<>();
+    private CallSizes callSizes;
     private final Map<String, Sym> symbols = new HashMap<>();
+
+    /**
+     * The sizes of the call an engine compiles the entry for, bound from the call's tensors: given the
+     * inputs and states lowered so far, the value of each symbol they bind ({@code T = 12}, {@code P = 8}).
+     */
+    @FunctionalInterface
+    public interface CallSizes {
+        Map<String, Long> of(java.util.List<Node> sources);
+    }
 
     private EntryPoint(Decl decl, String method, Graph.Mode mode, Map<String, Long> args) {
         this.decl = decl;
@@ -43,18 +54,55 @@ public final class EntryPoint {
      * a Double, Boolean or String), as an engine that compiles one instance's call knows them.
      */
     public EntryPoint withHostArgs(Map<String, Object> values) {
-        EntryPoint e = new EntryPoint(decl, method, mode, args);
+        EntryPoint e = copy();
         e.hostArgs.putAll(values);
-        e.inputElementTypes.putAll(inputElementTypes);
         return e;
     }
+
+    private EntryPoint copy() {
+        EntryPoint e = new EntryPoint(decl, method, mode, args);
+        e.hostArgs.putAll(hostArgs);
+        e.inputElementTypes.putAll(inputElementTypes);
+        e.inputRanks.putAll(inputRanks);
+        e.callSizes = callSizes;
+        return e;
+    }
+
+    /**
+     * The same entry with the ranks of the tensors an engine will pass, for parameters typed
+     * {@code [.., d]}: {@code ..} stands for as many leading dimensions as the rank leaves (a
+     * {@code Linear} on {@code [N, d]}: one), named B, T, then {@code ..2}, {@code ..3}, …; without a
+     * rank it is {@code [B, T]}.
+     */
+    public EntryPoint withInputRanks(Map<String, Integer> ranks) {
+        EntryPoint e = copy();
+        e.inputRanks.putAll(ranks);
+        return e;
+    }
+
+    /** The rank given for a parameter's tensor ({@link #withInputRanks}), or null. */
+    public Integer inputRank(String param) { return inputRanks.get(param); }
+
+    /**
+     * The same entry compiled for one call's sizes: a comparison of symbolic sizes that decides a
+     * shape ({@code P + T > window - 1}) is decided for them and kept as a {@link SizeGuard} of the
+     * graph. Without them such a comparison cannot be compiled.
+     */
+    public EntryPoint withCallSizes(CallSizes sizes) {
+        EntryPoint e = copy();
+        e.callSizes = sizes;
+        return e;
+    }
+
+    /** The call's sizes ({@link #withCallSizes}), or null. */
+    public CallSizes callSizes() { return callSizes; }
 
     /**
      * The same entry with the element types of the tensors an engine will pass ({@code ids = "i64"}),
      * for parameters whose type leaves the element type open ({@code ids: [B, T]}); others are f32.
      */
     public EntryPoint withInputElementTypes(Map<String, String> types) {
-        EntryPoint e = withHostArgs(hostArgs);
+        EntryPoint e = copy();
         e.inputElementTypes.putAll(types);
         return e;
     }

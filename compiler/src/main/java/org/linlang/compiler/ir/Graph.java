@@ -33,9 +33,16 @@ public final class Graph {
     private final Map<String, Long> sizes;
     private final Grouping grouping;
     private final BufferPlan plan;
+    private final List<SizeGuard> guards;
 
     public Graph(String title, Mode mode, Program program, List<Node> nodes, List<Output> outputs, Map<String, Long> sizes,
                  Grouping grouping, BufferPlan plan) {
+        this(title, mode, program, nodes, outputs, sizes, grouping, plan, List.of());
+    }
+
+    private Graph(String title, Mode mode, Program program, List<Node> nodes, List<Output> outputs, Map<String, Long> sizes,
+                  Grouping grouping, BufferPlan plan, List<SizeGuard> guards) {
+        this.guards = List.copyOf(guards);
         this.title = title;
         this.mode = mode;
         this.program = program;
@@ -63,17 +70,22 @@ public final class Graph {
 
     public Grouping grouping() { return grouping; }
 
+    /** The comparisons of sizes the graph was built under ({@link SizeGuard}); empty when it holds for every size. */
+    public List<SizeGuard> guards() { return guards; }
+
     public BufferPlan plan() { return plan; }
 
     public Graph withNodes(List<Node> newNodes, List<Output> newOutputs) {
-        return new Graph(title, mode, program, newNodes, newOutputs, sizes, null, null);
+        return new Graph(title, mode, program, newNodes, newOutputs, sizes, null, null, guards);
     }
 
-    public Graph withGrouping(Grouping g) { return new Graph(title, mode, program, nodes, outputs, sizes, g, null); }
+    public Graph withGrouping(Grouping g) { return new Graph(title, mode, program, nodes, outputs, sizes, g, null, guards); }
 
-    public Graph withPlan(BufferPlan p) { return new Graph(title, mode, program, nodes, outputs, sizes, grouping, p); }
+    public Graph withPlan(BufferPlan p) { return new Graph(title, mode, program, nodes, outputs, sizes, grouping, p, guards); }
 
-    public Graph withSizes(Map<String, Long> s) { return new Graph(title, mode, program, nodes, outputs, s, grouping, plan); }
+    public Graph withSizes(Map<String, Long> s) { return new Graph(title, mode, program, nodes, outputs, s, grouping, plan, guards); }
+
+    public Graph withGuards(List<SizeGuard> g) { return new Graph(title, mode, program, nodes, outputs, sizes, grouping, plan, g); }
 
     /** For each node, the nodes that read it, in graph order. */
     public Map<Node, List<Node>> users() {

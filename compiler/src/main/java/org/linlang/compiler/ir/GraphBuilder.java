@@ -50,7 +50,7 @@ public final class GraphBuilder {
     /** The type a node states for itself (rather than derives), or null. */
     public static TensorType declaredType(Node n) {
         return switch (n.op()) {
-            case INPUT, WEIGHT, STATE, CONSTANT, RANDOM, RESHAPE, UNSUPPORTED -> n.type();
+            case INPUT, WEIGHT, STATE, CONSTANT, RANDOM, SIZE, RESHAPE, UNSUPPORTED -> n.type();
             default -> null;
         };
     }
@@ -78,6 +78,12 @@ public final class GraphBuilder {
     /** A constant: one value everywhere in {@code type} (a scalar when the type has no dimensions). */
     public Node constant(Object value, TensorType type) {
         return add(Op.CONSTANT, List.of(), Map.of("value", value), null, type);
+    }
+
+    /** The value of a size ({@code P + T}) as a scalar of {@code dtype}: a constant when the size is one, else a {@link Op#SIZE} node. */
+    public Node size(org.linlang.compiler.types.Dim d, org.linlang.compiler.types.DType dtype) {
+        if (d.isConstant()) return constant(Scalars.as(d.constant(), dtype), TensorType.scalar(dtype));
+        return add(Op.SIZE, List.of(), Map.of("dim", d), null, TensorType.scalar(dtype));
     }
 
     /** Attributes in the order given: {@code attrs("axis", 1, "by", 3L)}. */

@@ -38,7 +38,7 @@ public final class KernelGraph {
 
     /** With {@code trace}, keeps the IR printed after each pass ({@link #trace()}). */
     public static KernelGraph build(Program program, String entry, Map<String, Long> args, boolean trace) {
-        Graph initial = initial(program, entry, args);
+        Graph initial = Lowering.initialGraph(program, atReportSizes(EntryPoint.resolve(program, entry, args)));
         var steps = new ArrayList<String>();
         Pipeline p = Pipeline.standard();
         if (trace) {
@@ -66,6 +66,28 @@ public final class KernelGraph {
         Graph initial = Lowering.initialGraph(program,
                 EntryPoint.resolve(program, entry, args).withHostArgs(hostArgs).withInputElementTypes(inputElementTypes));
         return new KernelGraph(Pipeline.standard().run(initial), List.of());
+    }
+
+    /** An entry resolved and configured by the caller ({@link EntryPoint#resolve} and its {@code with…} methods). */
+    public static KernelGraph build(Program program, EntryPoint entry) {
+        return new KernelGraph(Pipeline.standard().run(Lowering.initialGraph(program, entry)), List.of());
+    }
+
+    /**
+     * The entry compiled for a call at the report's sizes (B = 1, T = 2048 or as given; T = 1 in step; a
+     * state's own sizes, such as a cache's P, 0 unless given): a comparison of sizes a shape depends on is
+     * decided for them and printed as an {@code assume} line.
+     */
+    private static EntryPoint atReportSizes(EntryPoint e) {
+        return e.withCallSizes(sources -> {
+            var sizes = new java.util.HashMap<>(e.reportSizes());
+            if (e.mode() == Graph.Mode.STEP) sizes.putIfAbsent("T", 1L);
+            for (Node n : sources) {
+                if (n.op() != Op.STATE) continue;
+                for (var d : n.type().dims()) for (var sym : d.symbols()) sizes.putIfAbsent(sym.name, 0L);
+            }
+            return sizes;
+        });
     }
 
     /** The graph before pass 1: the entry's inputs and a call of it. */

@@ -10,8 +10,9 @@ import java.util.Locale;
 public enum Op {
     // sources: no inputs, no kernel
     INPUT(Kind.SOURCE), WEIGHT(Kind.SOURCE), STATE(Kind.SOURCE), CONSTANT(Kind.SOURCE),
-    // generators: values computed from indices inside whichever kernel reads them
-    ARANGE(Kind.GENERATOR), CAUSAL_MASK(Kind.GENERATOR), RANDOM(Kind.GENERATOR),
+    // generators: values computed from indices inside whichever kernel reads them; size: a symbolic size's
+    // value (P + T) as a scalar, from the sizes bound when the graph runs
+    ARANGE(Kind.GENERATOR), CAUSAL_MASK(Kind.GENERATOR), RANDOM(Kind.GENERATOR), SIZE(Kind.GENERATOR),
     // elementwise, unary
     NEG(Kind.ELEMENTWISE), NOT(Kind.ELEMENTWISE), EXP(Kind.ELEMENTWISE), LOG(Kind.ELEMENTWISE),
     SQRT(Kind.ELEMENTWISE), RSQRT(Kind.ELEMENTWISE), TANH(Kind.ELEMENTWISE), SIGMOID(Kind.ELEMENTWISE),

@@ -63,9 +63,17 @@ public final class OpRules {
         return switch (op) {
             case ARANGE -> new TensorType(DType.I64, List.of(((Dim) a.get("stop")).minus((Dim) a.get("start"))));
             case CAUSAL_MASK -> {
+                // rows row_start … row_stop − 1 of the square mask (all of them when not given)
                 Dim n = (Dim) a.get("size");
                 need(n != null, "causal_mask needs a size");
-                yield new TensorType(DType.BOOL, List.of(n, n));
+                Dim from = a.get("row_start") instanceof Dim d ? d : Dim.of(0);
+                Dim to = a.get("row_stop") instanceof Dim d ? d : n;
+                yield new TensorType(DType.BOOL, List.of(to.minus(from), n));
+            }
+            case SIZE -> {
+                need(a.get("dim") instanceof Dim, "size needs a dim");
+                need(declared != null && declared.rank() == 0, "size is a scalar of a stated element type");
+                yield declared;
             }
             default -> {
                 need(declared != null, "random needs a type");

@@ -25,6 +25,7 @@ public final class Printer {
         var names = names(g);
         var out = new StringBuilder();
         out.append("graph ").append(g.title()).append('\n');
+        for (SizeGuard guard : g.guards()) out.append("  assume ").append(guard).append('\n');
         for (Node n : g.nodes()) {
             if (n.op() == Op.INPUT || n.op() == Op.STATE || n.op() == Op.WEIGHT) {
                 out.append("  ").append(n.op().text()).append(' ').append(names.get(n)).append(" : ").append(n.type()).append('\n');

@@ -22,6 +22,43 @@ public final class Sizes {
         return r.constant();
     }
 
+    /**
+     * {@code x op y} (a comparison) when it holds, or fails, for every size — sizes are never
+     * negative, so {@code P + T > -1} holds and {@code T < 0} fails — else null.
+     */
+    public static Boolean decide(Op op, Dim x, Dim y) {
+        Dim d = x.minus(y);
+        // d lies in [c, ∞) when every coefficient is ≥ 0, in (−∞, c] when every one is ≤ 0
+        long c = d.constant();
+        boolean up = d.symbolCoefficients().stream().allMatch(k -> k >= 0);
+        boolean down = d.symbolCoefficients().stream().allMatch(k -> k <= 0);
+        Boolean positive = up && c > 0 ? Boolean.TRUE : down && c <= 0 ? Boolean.FALSE : null;   // d > 0
+        Boolean negative = down && c < 0 ? Boolean.TRUE : up && c >= 0 ? Boolean.FALSE : null;   // d < 0
+        boolean zero = d.isConstant() && c == 0;
+        return switch (op) {
+            case GT -> positive;
+            case LE -> positive == null ? null : !positive;
+            case LT -> negative;
+            case GE -> negative == null ? null : !negative;
+            case EQ -> zero ? Boolean.TRUE : Boolean.TRUE.equals(positive) || Boolean.TRUE.equals(negative) ? Boolean.FALSE : null;
+            case NE -> zero ? Boolean.FALSE : Boolean.TRUE.equals(positive) || Boolean.TRUE.equals(negative) ? Boolean.TRUE : null;
+            default -> throw new IllegalArgumentException(op.text() + " is not a comparison");
+        };
+    }
+
+    /** {@code x op y} for numbers. */
+    public static boolean compare(Op op, long x, long y) {
+        return switch (op) {
+            case GT -> x > y;
+            case GE -> x >= y;
+            case LT -> x < y;
+            case LE -> x <= y;
+            case EQ -> x == y;
+            case NE -> x != y;
+            default -> throw new IllegalArgumentException(op.text() + " is not a comparison");
+        };
+    }
+
     /** Whether {@code d} has a value for these dimensions. */
     public static boolean known(Dim d, Map<String, Long> values) {
         for (Sym s : d.symbols()) if (!values.containsKey(s.name)) return false;

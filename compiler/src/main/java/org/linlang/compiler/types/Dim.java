@@ -72,6 +72,13 @@ public final class Dim {
         return e.getKey().factors.size() == 1 && e.getValue() != 0 ? new Scaled(e.getValue(), e.getKey().factors.getFirst()) : null;
     }
 
+    /** The coefficients of the terms that have symbols ({@code 2, -1} for {@code 2*P - T + 3}). */
+    public List<Long> symbolCoefficients() {
+        var out = new ArrayList<Long>();
+        terms.forEach((m, c) -> { if (!m.factors.isEmpty()) out.add(c); });
+        return out;
+    }
+
     public boolean hasVariables() {
         for (Mono m : terms.keySet()) for (Sym s : m.factors) if (s.variable) return true;
         return false;

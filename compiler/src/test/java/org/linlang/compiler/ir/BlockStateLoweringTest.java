@@ -40,8 +40,8 @@ class BlockStateLoweringTest {
         KernelGraph k = KernelGraph.build(p, "Net", Map.of("d", 8L));
         var outputs = k.graph().outputs().stream().map(o -> o.name() + (o.state() ? " (state)" : "") + ": " + o.node().type()).toList();
         assertEquals(java.util.List.of("out: f32[B, T, 8]", "conv.cache' (state): f32[B, 3, 8]",
-                "layers.0.keys' (state): f32[B, P + T, 8]", "layers.1.keys' (state): f32[B, P + T, 8]"), outputs);
+                "layers.0.keys' (state): f32[B, layers.0.P + T, 8]", "layers.1.keys' (state): f32[B, layers.1.P + T, 8]"), outputs);
         var states = k.graph().nodes().stream().filter(n -> n.op() == Op.STATE).map(n -> n.name() + ": " + n.type()).toList();
-        assertEquals(java.util.List.of("conv.cache: f32[B, 3, 8]", "layers.0.keys: f32[B, P, 8]", "layers.1.keys: f32[B, P, 8]"), states);
+        assertEquals(java.util.List.of("conv.cache: f32[B, 3, 8]", "layers.0.keys: f32[B, layers.0.P, 8]", "layers.1.keys: f32[B, layers.1.P, 8]"), states);
     }
 }

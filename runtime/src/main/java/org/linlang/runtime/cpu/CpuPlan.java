@@ -10,6 +10,7 @@ import org.linlang.compiler.ir.Graph;
 import org.linlang.compiler.ir.Grouping;
 import org.linlang.compiler.ir.Node;
 import org.linlang.compiler.ir.Op;
+import org.linlang.compiler.ir.SizeGuard;
 import org.linlang.compiler.types.Dim;
 import org.linlang.runtime.tensor.Creation;
 import org.linlang.runtime.tensor.Tensor;
@@ -133,10 +134,12 @@ public final class CpuPlan {
             given.add(Map.entry(n, t.shape()));
         }
         Map<String, Long> sizes = new java.util.HashMap<>(SizeBinding.bind(given));
-        for (Node n : empty) {
-            // as in the interpreter: zeros of the state's type, each size no input binds being 0 (P of an empty KV cache)
-            for (Dim d : n.type().dims()) for (var sym : d.symbols()) sizes.putIfAbsent(sym.name, 0L);
-            values.put(n, Creation.zeros(NodeKernels.dtype(n), NodeKernels.shape(n, sizes)));
+        emptyStateSizes(empty, sizes);
+        for (Node n : empty) values.put(n, Creation.zeros(NodeKernels.dtype(n), NodeKernels.shape(n, sizes)));
+        for (SizeGuard guard : graph.guards()) {
+            if (!guard.holds(sizes)) {
+                throw new CpuEngineException(graph.title() + " was compiled for sizes where " + guard + ", which fails for " + sizes);
+            }
         }
         Run run = new Run(values, sizes);
         for (int p = 0; p < schedule.size(); p++) {
@@ -165,6 +168,42 @@ public final class CpuPlan {
             out.put(o.name(), t.isContiguous() ? t : t.copy());
         }
         return out;
+    }
+
+    /** As in the interpreter: a state not given is zeros of its type, each size no input binds being 0 (P of an empty KV cache). */
+    private static void emptyStateSizes(List<Node> empty, Map<String, Long> sizes) {
+        for (Node n : empty) for (Dim d : n.type().dims()) for (var sym : d.symbols()) sizes.putIfAbsent(sym.name, 0L);
+    }
+
+    /**
+     * The sizes a call gives the symbols of these inputs and states (B, T, a cache's P), read off the
+     * tensors by name, a state left out binding its own sizes to 0; unchecked. Engines compile a call
+     * with them ({@code EntryPoint.withCallSizes}) and pick the plan whose {@link SizeGuard}s hold.
+     */
+    public static Map<String, Long> callSizes(List<Node> sources, Map<String, Tensor> inputs) {
+        List<Map.Entry<Node, long[]>> given = new ArrayList<>();
+        List<Node> empty = new ArrayList<>();
+        for (Node n : sources) {
+            if (n.op() != Op.INPUT && n.op() != Op.STATE) continue;
+            Tensor t = inputs.get(n.name());
+            if (t != null) given.add(Map.entry(n, t.shape()));
+            else if (n.op() == Op.STATE) empty.add(n);
+        }
+        Map<String, Long> sizes = new java.util.HashMap<>(SizeBinding.learn(given));
+        emptyStateSizes(empty, sizes);
+        return sizes;
+    }
+
+    /** Whether this plan holds for a call's inputs and states: its size guards come out as they did when it was compiled. */
+    public boolean admits(Map<String, Tensor> inputs) {
+        if (graph.guards().isEmpty()) return true;
+        Map<String, Long> sizes = callSizes(graph.nodes(), inputs);
+        for (SizeGuard g : graph.guards()) {
+            if (!org.linlang.compiler.ir.Sizes.known(g.left(), sizes) || !org.linlang.compiler.ir.Sizes.known(g.right(), sizes) || !g.holds(sizes)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void release(Run run, Node n, int p) {

@@ -53,7 +53,13 @@ final class NodeKernels {
                 long start = Sizes.eval(n.dimAttr("start"), sizes), stop = Sizes.eval(n.dimAttr("stop"), sizes);
                 yield Creation.arange(start, stop, 1, DType.I64);
             }
-            case CAUSAL_MASK -> causalMask(Sizes.eval(n.dimAttr("size"), sizes), (Long) n.attr("window"));
+            case SIZE -> Creation.of(DType.I64, new long[] {Sizes.eval(n.dimAttr("dim"), sizes)}).reshape().to(dtype(n));
+            case CAUSAL_MASK -> {
+                long size = Sizes.eval(n.dimAttr("size"), sizes);
+                long from = n.attr("row_start") instanceof Dim d ? Sizes.eval(d, sizes) : 0;
+                long to = n.attr("row_stop") instanceof Dim d ? Sizes.eval(d, sizes) : size;
+                yield causalMask(size, from, to, (Long) n.attr("window"));
+            }
             case RANDOM -> {
                 long seed = ((Number) n.attr("seed")).longValue();
                 yield "uniform".equals(n.attr("dist")) ? Creation.rand(shape(n, sizes), seed) : Creation.randn(shape(n, sizes), seed);
@@ -163,11 +169,16 @@ final class NodeKernels {
         }
     }
 
-    static Tensor causalMask(long t, Long window) {
-        int n = Math.toIntExact(t);
-        boolean[] m = new boolean[Math.multiplyExact(n, n)];
-        for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) m[i * n + j] = window == null || i - j < window;
-        return Creation.of(m, t, t);
+    /** Rows {@code from … to − 1} of the {@code t × t} causal mask: query i sees key j when j ≤ i (and i − j < window). */
+    static Tensor causalMask(long t, long from, long to, Long window) {
+        int n = Math.toIntExact(t), rows = Math.toIntExact(to - from);
+        boolean[] m = new boolean[Math.multiplyExact(rows, n)];
+        for (int r = 0; r < rows; r++) {
+            long i = from + r;
+            long lo = window == null ? 0 : Math.max(0, i - window + 1), hi = Math.min(i, n - 1) + 1;
+            if (lo < hi) java.util.Arrays.fill(m, (int) (r * n + lo), (int) (r * n + hi), true);
+        }
+        return Creation.of(m, rows, t);
     }
 
     private static Tensor map(Tensor x, java.util.function.DoubleUnaryOperator f) {

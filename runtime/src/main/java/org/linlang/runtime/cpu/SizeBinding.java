@@ -17,6 +17,15 @@ final class SizeBinding {
 
     /** Binds from {@code (node, tensor)} pairs, first the axes that are one symbol (or c·symbol), then checks them all. */
     static Map<String, Long> bind(List<Map.Entry<Node, long[]>> given) {
+        SizeBinding b = learnAll(given);
+        for (var e : given) b.check(e.getKey(), e.getValue());
+        return b.values;
+    }
+
+    /** The sizes the tensors give, not checked against the other axes (for deciding a graph's size guards). */
+    static Map<String, Long> learn(List<Map.Entry<Node, long[]>> given) { return learnAll(given).values; }
+
+    private static SizeBinding learnAll(List<Map.Entry<Node, long[]>> given) {
         SizeBinding b = new SizeBinding();
         boolean progress = true;
         while (progress) {
@@ -28,8 +37,7 @@ final class SizeBinding {
                 for (int i = 0; i < dims.size(); i++) progress |= b.learn(dims.get(i), shape[i]);
             }
         }
-        for (var e : given) b.check(e.getKey(), e.getValue());
-        return b.values;
+        return b;
     }
 
     private boolean learn(Dim d, long size) {

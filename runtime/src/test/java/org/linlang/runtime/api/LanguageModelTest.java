@@ -11,15 +11,17 @@ import org.linlang.runtime.checkpoint.TinyLlama;
 import org.linlang.runtime.generate.Generator;
 import org.linlang.runtime.generate.Sampling;
 
-/** The Java API runs the tiny Llama checkpoint: logits and greedy generation match the numpy reference. */
+/** The Java API runs the tiny Llama checkpoint on the interp and cpu engines: logits and greedy generation match the numpy reference. */
 class LanguageModelTest {
-    @Test
-    void loadsACheckpointAndGeneratesTheReferenceContinuation() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"interp", "cpu"})
+    void loadsACheckpointAndGeneratesTheReferenceContinuation(String engine) throws Exception {
         Path dir = TinyLlama.DIR.toAbsolutePath();
         long[] prompt = TinyLlama.reference().get("input_ids").toLongArray();
         long[] greedy = TinyLlama.reference().get("greedy").toLongArray();
         float[] expected = TinyLlama.reference().get("logits").toFloatArray();
-        try (Lin lin = Lin.builder().allowRead(dir).build(); LanguageModel m = lin.loadCheckpoint(dir)) {
+        try (Lin lin = Lin.builder().allowRead(dir).engine(engine).build(); LanguageModel m = lin.loadCheckpoint(dir)) {
+            assertEquals(engine, lin.engine());
             float[][] logits = m.logits(prompt);
             float[] flat = new float[expected.length];
             for (int t = 0; t < logits.length; t++) System.arraycopy(logits[t], 0, flat, t * logits[t].length, logits[t].length);

@@ -132,6 +132,29 @@ class LinTest {
                 .startsWith("unknown engine 'gpu'"));
     }
 
+    @Test
+    void onCpuABlockCallTheEngineCannotRunSaysWhy() {
+        String program = """
+                recurrence ema(x: [D]) -> [D]
+                    state m: [D] = 0
+                {
+                    m = tanh(0.5 * m + x)
+                    emit m
+                }
+                block Smooth(d: int) {
+                    forward(x: [B, T, H, d]) -> [B, T, H, d] = ema(x)
+                }
+                Smooth(4)(ones([1, 5, 2, 4]))
+                """;
+        try (Lin lin = Lin.builder().engine("cpu").build()) {
+            var refused = assertThrows(LinException.class, () -> lin.eval(program));
+            assertTrue(refused.getMessage().contains("the cpu engine cannot run recurrence ema"), refused.getMessage());
+        }
+        try (Lin lin = Lin.builder().engine("interp").build()) {
+            assertArrayEquals(new long[] {1, 5, 2, 4}, lin.eval(program).shape());
+        }
+    }
+
     // ---- load and call ------------------------------------------------------------------------------
 
     @Test

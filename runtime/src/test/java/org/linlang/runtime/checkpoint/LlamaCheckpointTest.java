@@ -24,7 +24,9 @@ import org.linlang.runtime.tensor.Tensor;
 /**
  * std.arch.llama against the independent float64 numpy forward of tools/fixtures/make_tiny.py: logits of
  * every position within 1e-4 (max error over max magnitude, f32 arithmetic), the greedy continuation
- * identical; and the same checkpoint as bf16, sharded, and with tied embeddings.
+ * identical, prefill then decoding on a session — on the interp engine and on the cpu engine (the model's
+ * calls compiled: positions P … P + T − 1 and the causal mask's rows read the KV cache's length P at run
+ * time); and the same checkpoint as bf16, sharded, and with tied embeddings.
  */
 class LlamaCheckpointTest {
     private static final double TOLERANCE = 1e-4;
@@ -53,20 +55,25 @@ class LlamaCheckpointTest {
         assertEquals("{vocab=300, d=64, n_layers=2, kv_heads=2, groups=2, half_dim=8, hidden=96, eps=1.0E-5, theta=500.0}", c.arguments().toString());
     }
 
-    @Test
-    void logitsOfEveryPositionMatchTheFloat64Reference() throws IOException {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"interp", "cpu"})
+    void logitsOfEveryPositionMatchTheFloat64Reference(String engine) throws IOException {
         float[] expected = TinyLlama.reference().get("logits").toFloatArray();
-        float[] actual = logits(TinyLlama.DIR);
+        float[] actual;
+        try (Context context = TinyLlama.context(engine)) {
+            actual = CausalLM.load(context, Checkpoint.open(TinyLlama.DIR)).logits(referenceIds()).toFloatArray();
+        }
         assertEquals(expected.length, actual.length);
         double err = TinyLlama.relativeError(actual, expected);
         assertTrue(err <= TOLERANCE, "relative error " + err);
     }
 
-    @Test
-    void greedyContinuationIsTheReferences() throws IOException {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"interp", "cpu"})
+    void greedyContinuationIsTheReferences(String engine) throws IOException {
         long[] prompt = referenceIds().toLongArray();
         long[] expected = TinyLlama.reference().get("greedy").toLongArray();
-        try (Context context = TinyLlama.context()) {
+        try (Context context = TinyLlama.context(engine)) {
             CausalLM model = CausalLM.load(context, Checkpoint.open(TinyLlama.DIR));
             Generator.Result r = Generator.generate(model.session(), prompt, Sampling.greedy(expected.length), null, null);
             assertArrayEquals(expected, r.ids());
@@ -74,12 +81,13 @@ class LlamaCheckpointTest {
         }
     }
 
-    @Test
-    void prefillThenDecodeEqualsFullPrefill() throws IOException {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"interp", "cpu"})
+    void prefillThenDecodeEqualsFullPrefill(String engine) throws IOException {
         long[] ids = referenceIds().toLongArray();
         float[] expected = TinyLlama.reference().get("logits").toFloatArray();
         int V = expected.length / ids.length, split = 6;
-        try (Context context = TinyLlama.context()) {
+        try (Context context = TinyLlama.context(engine)) {
             CausalLM model = CausalLM.load(context, Checkpoint.open(TinyLlama.DIR));
             DecodeSession session = model.session();
             float[] got = session.prefill(java.util.Arrays.copyOf(ids, split));

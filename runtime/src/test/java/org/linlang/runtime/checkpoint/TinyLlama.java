@@ -42,7 +42,12 @@ public final class TinyLlama {
     }
 
     public static Context context() {
-        return Context.newBuilder("lin").allowIO(IOAccess.ALL).build();
+        return context("interp");
+    }
+
+    /** A context whose block and model calls run on {@code engine} (interp, cpu or auto). */
+    public static Context context(String engine) {
+        return Context.newBuilder("lin").allowIO(IOAccess.ALL).option("lin.Engine", engine).build();
     }
 
     /** max |a - b| / max |b| over all elements. */

@@ -19,10 +19,11 @@ class CheckpointCommandsTest {
 
     @TempDir Path tmp;
 
-    @Test
-    void forwardWritesTheLogitsOfEveryPosition() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"interp", "cpu", "auto"})
+    void forwardWritesTheLogitsOfEveryPosition(String engine) throws Exception {
         Path out = tmp.resolve("out.safetensors");
-        CliRunner.Result r = CliRunner.run("forward", DIR, "--ids", TinyLlama.REFERENCE.toString(), "--out", out.toString());
+        CliRunner.Result r = CliRunner.run("forward", DIR, "--ids", TinyLlama.REFERENCE.toString(), "--out", out.toString(), "--engine", engine);
         assertEquals("logits: f32[1,11,300]\n", r.output());
         assertEquals(0, r.exitCode());
         Tensor logits = SafeTensors.read(out).tensors().get("logits");
@@ -40,7 +41,7 @@ class CheckpointCommandsTest {
         r = CliRunner.run("forward", DIR, "--ids", ids.toString(), "--out", tmp.resolve("o.safetensors").toString());
         assertEquals("lin forward: " + ids + ": input_ids must be i64 [B, T], found f32[2]\n", r.output());
         r = CliRunner.run("forward", DIR, "--ids", ids.toString(), "--out", "o.safetensors", "--engine", "cuda");
-        assertEquals("lin forward: engine 'cuda' does not run whole models yet; use --engine interp\n", r.output());
+        assertEquals("lin forward: engine 'cuda' does not run whole models yet; use --engine cpu or interp\n", r.output());
         assertEquals(2, r.exitCode());
     }
 
@@ -62,6 +63,17 @@ class CheckpointCommandsTest {
         String stats = lines[lines.length - 1];
         assertTrue(stats.matches("prefill 4 tokens in [0-9.]+ s \\([0-9.]+ tokens/s\\); decode 5 tokens in [0-9.]+ s \\([0-9.]+ tokens/s\\); "
                 + "decode steps one token at a time on the model's session \\(KV caches\\); stopped by max tokens"), stats);
+    }
+
+    @Test
+    void generateOnTheCpuEngineIsTheInterpretersGreedyText() {
+        // the prompt prefilled and each token decoded by compiled plans: the same greedy continuation
+        CliRunner.Result interp = CliRunner.run("generate", DIR, "--prompt", "the cat", "--max-tokens", "12", "--engine", "interp");
+        CliRunner.Result cpu = CliRunner.run("generate", DIR, "--prompt", "the cat", "--max-tokens", "12", "--engine", "cpu");
+        assertEquals(0, cpu.exitCode(), cpu.output());
+        String text = interp.output().substring(0, interp.output().lastIndexOf("prefill "));
+        assertEquals(text, cpu.output().substring(0, cpu.output().lastIndexOf("prefill ")));
+        assertTrue(text.length() > 4, interp.output());
     }
 
     @Test

@@ -22,11 +22,13 @@ import org.linlang.compiler.ir.IrException;
 import org.linlang.compiler.ir.Node;
 import org.linlang.compiler.ir.Op;
 import org.linlang.compiler.ir.RecurrenceCall;
+import org.linlang.compiler.ir.SizeGuard;
 import org.linlang.compiler.ir.Rewriter;
 import org.linlang.compiler.ir.TensorType;
 import org.linlang.compiler.types.DType;
 import org.linlang.compiler.types.Dim;
 import org.linlang.compiler.types.Program;
+import org.linlang.compiler.types.Sym;
 import org.linlang.compiler.types.Type;
 
 /**
@@ -56,6 +58,8 @@ public final class Lowering {
     /** Instances with {@code state} members, in construction order: their states are graph inputs and outputs. */
     private final List<Instance> stateful = new ArrayList<>();
     private final BuiltinLowering builtins;
+    /** The comparisons of symbolic sizes decided for the call's sizes, in the order met. */
+    private final List<SizeGuard> guards = new ArrayList<>();
 
     private Lowering(Program program, EntryPoint entry, GraphBuilder gb) {
         this.program = program;
@@ -100,6 +104,7 @@ public final class Lowering {
         }
         if (lw != null) outputs.addAll(lw.stateOutputs);
         Graph out = Rewriter.prune(g.withNodes(gb.nodes(), outputs));
+        if (lw != null) out = out.withGuards(lw.guards);
         if (lw != null && lw.entry.mode() == Graph.Mode.STEP) {
             out = lw.nameStates(out);
             out = StepDerivation.derive(out, lw.entry.symbol("T"));
@@ -171,10 +176,14 @@ public final class Lowering {
         if (p.type() instanceof TypeExpr.Named n) return gb.input(p.name().name(), TensorType.scalar(DType.parse(n.name().name())));
         TypeExpr.Tensor t = (TypeExpr.Tensor) p.type();
         var dims = new ArrayList<Dim>();
+        Integer rank = entry.inputRank(p.name().name());
         for (TypeExpr.DimExpr d : t.dims()) {
             if (d instanceof TypeExpr.Rest) {
-                dims.add(entry.dimension("B"));
-                dims.add(entry.dimension("T"));
+                int leading = rank == null ? 2 : rank - (t.dims().size() - 1);
+                if (leading < 0) {
+                    throw new IrException("the parameter " + p.name() + " has type " + t + " and cannot take a tensor of rank " + rank);
+                }
+                for (int i = 0; i < leading; i++) dims.add(entry.dimension(i == 0 ? "B" : i == 1 ? "T" : ".." + i));
             } else {
                 dims.add(entryDim(d, env));
             }
@@ -371,7 +380,7 @@ public final class Lowering {
     /**
      * The start of a method of a block with states. A state not read yet in this graph becomes a
      * {@link Op#STATE} source named by its dotted path ({@code mixers.3.keys}), typed with the method's
-     * dimensions and, for the others (a cache's length {@code P}), the entry's symbols; then the
+     * dimensions and, for the others (a cache's length {@code P}), symbols of the instance; then the
      * method's state dimensions are bound from the state's current value, as the interpreter does.
      */
     private void enterStates(Instance self, Env env) {
@@ -381,13 +390,29 @@ public final class Lowering {
             Value v = self.env.local(name);
             if (v instanceof Value.LazyState) {
                 var dims = new ArrayList<Dim>();
-                for (TypeExpr.DimExpr d : te.dims()) dims.add(entryDim(d, env));
+                for (TypeExpr.DimExpr d : te.dims()) dims.add(stateDim(d, env, self));
                 DType dt = te.dtype() == null ? DType.F32 : DType.parse(te.dtype().name());
                 v = new Value.Tensor(gb.state(statePath(self, name), new TensorType(dt, dims)));
                 self.env.define(name, v);
             }
             bindDims(te, v, env);
         }
+    }
+
+    /**
+     * A dimension of a state's type: the method's size, or the state's own (a cache's length P), a
+     * symbol of its instance ({@code layers.1.attn.P}) as each instance's caches have their own length
+     * (a sliding-window layer's and a full-attention layer's differ); the top block's is plain {@code P}.
+     * B and T are the call's.
+     */
+    private Dim stateDim(TypeExpr.DimExpr d, Env env, Instance self) {
+        return switch (d) {
+            case TypeExpr.DimName n when !(env.lookup(n.name().name()) instanceof Value.Int) && !n.name().name().equals("B")
+                    && !n.name().name().equals("T") ->
+                    entry.dimension(self.path().isEmpty() ? n.name().name() : self.path() + "." + n.name().name());
+            case TypeExpr.DimBinary b -> arith(b.op(), stateDim(b.left(), env, self), stateDim(b.right(), env, self));
+            default -> entryDim(d, env);
+        };
     }
 
     private static String statePath(Instance inst, String state) {
@@ -679,7 +704,7 @@ public final class Lowering {
             case Expr.Call c -> call(c, env);
             case Expr.Member m -> member(m, env);
             case Expr.Index i -> Indexer.index(this, eval(i.target(), env), i, env);
-            case Expr.Binary b -> Operators.binary(this, b.op(), eval(b.left(), env), eval(b.right(), env));
+            case Expr.Binary b -> binary(b, env);
             case Expr.Unary u -> Operators.unary(this, u.op(), eval(u.operand(), env));
             case Expr.As a -> as(a, env);
             case Expr.If i -> condition(i.condition(), env) ? eval(i.then(), env) : eval(i.otherwise(), env);
@@ -694,6 +719,34 @@ public final class Lowering {
                 yield new Value.Lst(out);
             }
         };
+    }
+
+    /** {@code a and b}, {@code a or b} on bools evaluate b only when a does not decide, as the interpreter does. */
+    private Value binary(Expr.Binary b, Env env) {
+        Value l = eval(b.left(), env);
+        if (l instanceof Value.Bool lb && (b.op() == Expr.BinaryOp.AND && !lb.v() || b.op() == Expr.BinaryOp.OR && lb.v())) return l;
+        return Operators.binary(this, b.op(), l, eval(b.right(), env));
+    }
+
+    /**
+     * {@code x op y} of sizes no rule decides for every size ({@code P + T > window - 1}): decided for
+     * the sizes of the call being compiled, and kept as a guard of the graph.
+     */
+    boolean decide(Op op, Dim x, Dim y) {
+        SizeGuard probe = new SizeGuard(x, op, y, true);
+        if (entry.callSizes() == null) {
+            throw new IrException("cannot decide " + probe + " before running: the sizes are symbolic, and this graph is not compiled"
+                    + " for one call's sizes");
+        }
+        Map<String, Long> sizes = entry.callSizes().of(gb.nodes());
+        var symbols = new ArrayList<>(x.symbols());
+        symbols.addAll(y.symbols());
+        for (Sym s : symbols) {
+            if (!sizes.containsKey(s.name)) throw new IrException("cannot decide " + probe + ": the call's tensors give no size " + s.name);
+        }
+        boolean holds = probe.holds(sizes);
+        guards.add(new SizeGuard(x, op, y, holds));
+        return holds;
     }
 
     private Value name(Expr.Name n, Env env) {

@@ -6,6 +6,7 @@ import org.linlang.compiler.ast.Expr.UnaryOp;
 import org.linlang.compiler.ir.IrException;
 import org.linlang.compiler.ir.Node;
 import org.linlang.compiler.ir.Op;
+import org.linlang.compiler.ir.Sizes;
 import org.linlang.compiler.ir.TensorType;
 import org.linlang.compiler.types.DType;
 import org.linlang.compiler.types.Dim;
@@ -41,7 +42,7 @@ final class Operators {
             return new Value.Bool((b == BinaryOp.EQ) == same);
         }
         if (l instanceof Value.Tensor || r instanceof Value.Tensor) return tensorBinary(lw, op(b), l, r);
-        return host(op(b), l, r);
+        return host(lw, op(b), l, r);
     }
 
     /** A binary op on tensors (host operands become scalar constants of the tensor's element type). */
@@ -64,12 +65,11 @@ final class Operators {
         return constant(lw, v, dt);
     }
 
-    /** A host value as a scalar constant node of an element type. */
+    /** A host value as a scalar node of an element type: a constant, or a size's value read when the graph runs ({@code P + T}). */
     static Node constant(Lowering lw, Value v, DType dt) {
+        if (v instanceof Value.Int i) return lw.gb.size(i.v(), dt);
         Object x = switch (v) {
             case Value.Flt f -> f.v();
-            case Value.Int i when i.known() -> i.v().constant();
-            case Value.Int i -> throw new IrException("the size " + i.v() + " is not known before running, so it cannot be a tensor value");
             case Value.Bool b -> b.v();
             default -> throw new IrException("cannot use " + Value.describe(v) + " in a tensor operation");
         };
@@ -77,7 +77,7 @@ final class Operators {
     }
 
     /** Arithmetic of host values, as Lin defines it (ints stay ints, {@code /} gives a float). */
-    static Value host(Op op, Value l, Value r) {
+    static Value host(Lowering lw, Op op, Value l, Value r) {
         if (l instanceof Value.Str a && r instanceof Value.Str b) {
             return switch (op) {
                 case ADD -> new Value.Str(a.v() + b.v());
@@ -105,8 +105,11 @@ final class Operators {
                 case ADD: return new Value.Int(x.plus(y));
                 case SUB: return new Value.Int(x.minus(y));
                 case MUL: return new Value.Int(x.times(y));
-                case EQ, NE:
-                    if (x.equals(y)) return new Value.Bool(op == Op.EQ);
+                case EQ, NE, LT, LE, GT, GE:
+                    // sizes are never negative: P + T > -1 holds whatever P and T are; else the call's sizes decide
+                    Boolean known = Sizes.decide(op, x, y);
+                    if (known != null) return new Value.Bool(known);
+                    if (!x.isConstant() || !y.isConstant()) return new Value.Bool(lw.decide(op, x, y));
                     break;
                 default: break;
             }

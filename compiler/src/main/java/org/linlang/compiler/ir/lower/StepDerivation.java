@@ -37,7 +37,9 @@ final class StepDerivation {
             return b.add(Op.UNSUPPORTED, ins, attrs, null, n.type());
         });
         Map<Sym, Dim> one = Map.of(t, Dim.of(1));
-        return Rewriter.rewrite(marked, (n, ins, b) -> substituted(n, ins, b, one));
+        var guards = g.guards().stream()
+                .map(s -> new org.linlang.compiler.ir.SizeGuard(s.left().substitute(one), s.op(), s.right().substitute(one), s.outcome())).toList();
+        return Rewriter.rewrite(marked, (n, ins, b) -> substituted(n, ins, b, one)).withGuards(guards);
     }
 
     private static boolean timed(Dim d, Sym t) { return d.symbols().contains(t); }

@@ -20,11 +20,13 @@ import org.linlang.compiler.types.Dim;
 /**
  * Pass 2: one form for equal computations, so that later passes see fewer, simpler nodes.
  * <ul>
- *   <li>constant folding: an elementwise op on constants is a constant;</li>
+ *   <li>constant folding: an elementwise op on constants is a constant, and so is a size that is
+ *       one number (T of a {@code step}, once T is 1);</li>
  *   <li>identities: {@code x + 0}, {@code 0 + x}, {@code x - 0}, {@code x * 1}, {@code 1 * x},
  *       {@code x / 1}, {@code x ** 1}, {@code -(-x)}, a cast to the same type, a shift by 0, a
  *       whole slice, a reduction over axes of size 1 (kept), {@code where} of a constant
  *       condition — each only when the result has the operand's type;</li>
+ *   <li>a slice of a causal mask's rows is a causal mask of those rows ({@code row_start}, {@code row_stop});</li>
  *   <li>layout: a reshape of a reshape is one reshape (none when it gives back the shape), a
  *       transpose of a transpose is one permutation (none when it is the identity), and a
  *       transpose of the last two axes of a matmul operand becomes the matmul's
@@ -92,9 +94,16 @@ public final class Canonicalize implements Pass {
             case NEG -> { if (ins.getFirst().op() == Op.NEG) return ins.getFirst().input(0); }
             case CAST -> { if (same(ins.getFirst(), t)) return ins.getFirst(); }
             case SHIFT -> { if (((Number) n.attr("by")).longValue() == 0) return ins.getFirst(); }
+            case SIZE -> { if (n.dimAttr("dim").isConstant()) return b.size(n.dimAttr("dim"), t.dtype()); }
             case SLICE -> {
                 Node x = ins.getFirst();
                 int ax = n.intAttr("axis");
+                // rows of a causal mask are a causal mask of those rows: decoding builds T rows, not (P + T)²
+                if (x.op() == Op.CAUSAL_MASK && ax == 0 && ((Number) n.attr("step")).longValue() == 1) {
+                    Dim from = x.attr("row_start") instanceof Dim d ? d : Dim.of(0);
+                    return b.add(Op.CAUSAL_MASK, List.of(), GraphBuilder.attrs("size", x.dimAttr("size"), "window", x.attr("window"),
+                            "row_start", from.plus(n.dimAttr("start")), "row_stop", from.plus(n.dimAttr("stop"))));
+                }
                 if (n.dimAttr("start").equals(Dim.of(0)) && n.dimAttr("stop").equals(x.type().dim(ax))
                         && ((Number) n.attr("step")).longValue() == 1) return x;
             }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.linlang.compiler.ast.Decl;
 import org.linlang.compiler.ast.Param;
+import org.linlang.compiler.ir.EntryPoint;
 import org.linlang.compiler.ir.IrException;
 import org.linlang.compiler.ir.KernelGraph;
 import org.linlang.runtime.cpu.CpuEngineException;
@@ -36,9 +37,14 @@ public final class CompiledCalls {
 
     private record Key(LinBlockClass cls, List<Object> params, List<String> args) {}
 
+    /** Whether the JVM has the incubating Vector API the kernels are written with (it must be added by a JVM option). */
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     private final Engine engine;
     private final PrintStream err;
-    private final Map<Key, Object> plans = new HashMap<>(); // a CpuPlan, or the refusal's message
+    /** A key's plans, one per outcome of the size comparisons its graph depends on (SizeGuard), or the refusal's message. */
+    private final Map<Key, List<CpuPlan>> plans = new HashMap<>();
+    private final Map<Key, String> refusals = new HashMap<>();
     private final Set<LinBlockClass> toldInterp = new HashSet<>();
 
     public CompiledCalls(Engine engine, PrintStream err) {
@@ -62,6 +68,7 @@ public final class CompiledCalls {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         List<String> argSig = new ArrayList<>();
         Map<String, String> argTypes = new LinkedHashMap<>();
+        Map<String, Integer> argRanks = new LinkedHashMap<>();
         List<Param> params = forward.params();
         for (int i = 0; i < arguments.length; i++) {
             String name = argNames != null && i < argNames.length && argNames[i] != null ? argNames[i]
@@ -73,6 +80,7 @@ public final class CompiledCalls {
             inputs.put(name, t.tensor());
             argSig.add(name + ":" + t.dtype().lin() + "/" + t.rank());
             argTypes.put(name, t.dtype().lin());
+            argRanks.put(name, t.rank());
         }
         Map<String, Long> ints = new LinkedHashMap<>();
         Map<String, Object> host = new LinkedHashMap<>();
@@ -86,26 +94,36 @@ public final class CompiledCalls {
             else if (v instanceof Double || v instanceof Boolean || v instanceof String || v instanceof Long) host.put(cls.slotName(i), v);
             else return refuse(cls, "the cpu engine cannot compile " + what + ": its parameter " + cls.slotName(i) + " is not a number, bool or string");
         }
-        Key key = new Key(cls, paramValues, argSig);
-        Object plan = plans.computeIfAbsent(key, k -> compile(def, ints, host, argTypes, what));
-        if (plan instanceof String refusal) return refuse(cls, refusal);
-        CpuPlan p = (CpuPlan) plan;
-        Map<String, Tensor> weights = new HashMap<>();
-        for (Weights.Slot s : Weights.parameters(instance)) {
-            Object v = s.owner().read(s.slot());
-            if (v instanceof LinTensor t) weights.put(s.name(), t.tensor());
+        if (!VECTOR_API) {
+            return refuse(cls, "the cpu engine's kernels need the Vector API: start the JVM with --add-modules=jdk.incubator.vector");
         }
+        Key key = new Key(cls, paramValues, argSig);
+        if (refusals.containsKey(key)) return refuse(cls, refusals.get(key));
         // block states, as LinMethodCallNode keeps them: a session's, and any instance's inside a block method, are read
         // and written back (converted to their declared type); a plain instance called from outside starts empty and
         // drops them (it is pure)
         boolean keep = instance.isSession() || insideMethod;
         Map<String, StateSlot> states = new HashMap<>();
-        if (!p.stateNames().isEmpty()) states(instance, "", states, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         if (keep) {
-            for (String name : p.stateNames()) {
-                StateSlot s = states.get(name);
-                if (s != null && s.owner().raw(s.slot()) instanceof LinTensor t) inputs.put(name, t.tensor());
+            states(instance, "", states, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+            for (var e : states.entrySet()) if (e.getValue().owner().raw(e.getValue().slot()) instanceof LinTensor t) inputs.put(e.getKey(), t.tensor());
+        }
+        List<CpuPlan> variants = plans.computeIfAbsent(key, k -> new ArrayList<>());
+        CpuPlan p = null;
+        for (CpuPlan v : variants) if (v.admits(inputs)) p = v;
+        if (p == null) {
+            Object compiled = compile(def, ints, host, argTypes, argRanks, inputs, what);
+            if (compiled instanceof String refusal) {
+                refusals.put(key, refusal);
+                return refuse(cls, refusal);
             }
+            p = (CpuPlan) compiled;
+            variants.add(p);
+        }
+        Map<String, Tensor> weights = new HashMap<>();
+        for (Weights.Slot s : Weights.parameters(instance)) {
+            Object v = s.owner().read(s.slot());
+            if (v instanceof LinTensor t) weights.put(s.name(), t.tensor());
         }
         Map<String, Tensor> out;
         try {
@@ -124,10 +142,13 @@ public final class CompiledCalls {
         return result(out);
     }
 
-    private Object compile(LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host,
-                           Map<String, String> argTypes, String what) {
+    /** The plan of a call: compiled for its arguments' element types and ranks, and its sizes where a shape depends on them. */
+    private Object compile(LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host, Map<String, String> argTypes,
+                           Map<String, Integer> argRanks, Map<String, Tensor> call, String what) {
         try {
-            return CpuPlan.of(KernelGraph.build(def.program(), def.decl().name().name(), ints, host, argTypes).graph());
+            EntryPoint entry = EntryPoint.resolve(def.program(), def.decl().name().name(), ints).withHostArgs(host)
+                    .withInputElementTypes(argTypes).withInputRanks(argRanks).withCallSizes(sources -> CpuPlan.callSizes(sources, call));
+            return CpuPlan.of(KernelGraph.build(def.program(), entry).graph());
         } catch (IrException e) {
             return "the cpu engine cannot compile " + what + ": " + e.getMessage();
         } catch (CpuEngineException e) {

@@ -31,8 +31,12 @@ class CompiledCallsTest {
     }
 
     private String run(String engine, String program, ByteArrayOutputStream err) {
+        return run(engine, program, err, new ByteArrayOutputStream());
+    }
+
+    private String run(String engine, String program, ByteArrayOutputStream err, ByteArrayOutputStream out) {
         try (Context c = Context.newBuilder(LinLanguage.ID).allowIO(IOAccess.ALL).option("lin.Engine", engine)
-                .err(err).out(new ByteArrayOutputStream()).build()) {
+                .err(err).out(out).build()) {
             return c.eval(LinLanguage.ID, program).toString();
         }
     }
@@ -56,25 +60,28 @@ class CompiledCallsTest {
     }
 
     /**
-     * The example models the cpu engine compiles whole (every call, prefill and session steps) give the
-     * interpreter's logits, one prefill and the token-by-token session alike. The examples with softmax
-     * attention or retention use the length T as a value (positions, decay masks), which the cpu engine
-     * refuses so far: docs/cpu-kernels.md.
+     * Every example model runs whole on the cpu engine (every call, prefill and session steps) and gives
+     * the interpreter's logits, one prefill of 12 tokens of a batch of 2 and a session (8, then 4 one at a
+     * time) alike: softmax attention reads its cache length P and T as values (positions, the mask's rows),
+     * sliding windows cut their caches under a size guard, `..` blocks (q/k norms) run at rank 4.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"gla", "hgrn2", "lightning", "linear_attention", "mamba2",
-            "deltanet", "gated_deltanet"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"attention", "deltanet", "gated_deltanet", "gla", "hgrn2",
+            "hybrid_gated_deltanet", "hybrid_gla_swa", "liger", "lightning", "linear_attention", "mamba2", "retention"})
     void exampleModelsGiveTheInterpretersLogitsOnCpu(String example) throws Exception {
         String script = Files.readString(Path.of("..", "examples", example + ".lin"));
         Path out = dir.resolve(example);
         String save = "\nsave(\"" + out + "-ENGINE.safetensors\", logits = logits, decoded = decoded)\n";
-        var err = new ByteArrayOutputStream();
-        run("interp", script + save.replace("ENGINE", "interp"), new ByteArrayOutputStream());
-        run("cpu", script + save.replace("ENGINE", "cpu"), err);
+        var printedInterp = new ByteArrayOutputStream();
+        var printedCpu = new ByteArrayOutputStream();
+        run("interp", script + save.replace("ENGINE", "interp"), new ByteArrayOutputStream(), printedInterp);
+        run("cpu", script + save.replace("ENGINE", "cpu"), new ByteArrayOutputStream(), printedCpu);
         var interp = SafeTensors.read(Path.of(out + "-interp.safetensors")).tensors();
         var cpu = SafeTensors.read(Path.of(out + "-cpu.safetensors")).tensors();
         Agreement.assertClose(example + " logits", interp.get("logits").copy(), cpu.get("logits").copy());
         Agreement.assertClose(example + " session logits", interp.get("decoded").copy(), cpu.get("decoded").copy());
+        org.junit.jupiter.api.Assertions.assertEquals(printedInterp.toString(), printedCpu.toString(), example + " prints the same");
+        assertTrue(printedCpu.toString().contains("prefill 8 + 4 steps equals one prefill of 12: true"), printedCpu.toString());
     }
 
     @Test
@@ -117,20 +124,80 @@ class CompiledCallsTest {
         org.junit.jupiter.api.Assertions.assertEquals(Files.readString(dir.resolve(golden + ".expected")).strip(), out.toString().strip());
     }
 
+    /**
+     * A sliding-window cache is cut to its window once P + T reaches it: the plans of one session differ
+     * on that comparison of sizes (a size guard), so a session that starts inside the window and grows
+     * past it runs on two plans, each where its guard holds, and gives the interpreter's logits.
+     */
     @Test
-    void aCallThatDoesNotFitThePlanIsOneSentenceOnCpuAndInterpretedOnAuto() {
-        // Linear's forward takes [.., in] with .. = [B, T]: a rank-2 argument does not fit its compiled plan
-        String program = """
-                import std.nn.{Linear}
-                let lin = Linear(4, 3)
-                let y = lin(ones([5, 4]))
-                float(sum(y))
+    void aSlidingWindowSessionThatGrowsPastItsWindowGivesTheInterpretersLogits() throws Exception {
+        String script = """
+                import std.models.{DecoderLM}
+                let model = DecoderLM(vocab = 64, d = 32, num_layers = 2, pattern = "LA", mixer = "liger", attention = "swa",
+                                      window = 5, heads = 2, head_dim = 8, kv_heads = 1, groups = 2)
+                let ids = (rand([3, 11], seed = 3) * 64.0) as i64
+                let logits = model(ids)
+                let s = model.session()
+                let decoded = concat(s(ids[:, 0:2]), s(ids[:, 2:3]), s(ids[:, 3:4]), s(ids[:, 4:5]), s(ids[:, 5:6]), s(ids[:, 6:7]),
+                                     s(ids[:, 7:8]), s(ids[:, 8:9]), s(ids[:, 9:10]), s(ids[:, 10:11]), axis = 1)
                 """;
-        var e = assertThrows(PolyglotException.class, () -> run("cpu", program, new ByteArrayOutputStream()));
-        assertTrue(e.getMessage().contains("input 'x' has shape [5, 4]"), e.getMessage());
-        var err = new ByteArrayOutputStream();
-        String auto = run("auto", program, err);
-        assertTrue(auto.equals(run("interp", program, new ByteArrayOutputStream())), auto);
-        assertTrue(err.toString().contains("engine auto runs calls of Linear on interp"), err.toString());
+        Path out = dir.resolve("window");
+        String save = "\nsave(\"" + out + "-ENGINE.safetensors\", logits = logits, decoded = decoded)\n";
+        run("interp", script + save.replace("ENGINE", "interp"), new ByteArrayOutputStream());
+        run("cpu", script + save.replace("ENGINE", "cpu"), new ByteArrayOutputStream());
+        var interp = SafeTensors.read(Path.of(out + "-interp.safetensors")).tensors();
+        var cpu = SafeTensors.read(Path.of(out + "-cpu.safetensors")).tensors();
+        Agreement.assertClose("sliding window logits", interp.get("logits").copy(), cpu.get("logits").copy());
+        Agreement.assertClose("sliding window session", interp.get("decoded").copy(), cpu.get("decoded").copy());
+        Agreement.assertClose("session against one prefill", cpu.get("logits").copy(), cpu.get("decoded").copy());
+    }
+
+    @Test
+    void cachesOfDifferentLengthsHaveTheirOwnSizes() throws Exception {
+        // a full-attention cache holds every token, a sliding window's at most 3: each instance's P is its own
+        String script = """
+                import std.nn.{Attention}
+                block Mix(d: int) {
+                    full = Attention(d, 1, 2, 8)
+                    swa = Attention(d, 1, 2, 8, window = 4)
+                    forward(x: [B, T, d]) -> [B, T, d] = swa(full(x))
+                }
+                let m = Mix(16)
+                let x = rand([2, 9, 16], seed = 1)
+                let logits = m(x)
+                let s = m.session()
+                let decoded = concat(s(x[:, 0:5]), s(x[:, 5:6]), s(x[:, 6:7]), s(x[:, 7:8]), s(x[:, 8:9]), axis = 1)
+                """;
+        Path out = dir.resolve("mix");
+        String save = "\nsave(\"" + out + "-ENGINE.safetensors\", logits = logits, decoded = decoded)\n";
+        run("interp", script + save.replace("ENGINE", "interp"), new ByteArrayOutputStream());
+        run("cpu", script + save.replace("ENGINE", "cpu"), new ByteArrayOutputStream());
+        var interp = SafeTensors.read(Path.of(out + "-interp.safetensors")).tensors();
+        var cpu = SafeTensors.read(Path.of(out + "-cpu.safetensors")).tensors();
+        Agreement.assertClose("full and sliding-window logits", interp.get("logits").copy(), cpu.get("logits").copy());
+        Agreement.assertClose("full and sliding-window session", interp.get("decoded").copy(), cpu.get("decoded").copy());
+        Agreement.assertClose("session against one prefill", cpu.get("logits").copy(), cpu.get("decoded").copy());
+    }
+
+    @Test
+    void aBlockOfDotDotParametersRunsAtTheRankItIsCalledWith() throws Exception {
+        // Linear's forward takes [.., in]: the plan is compiled per rank, .. standing for [N], [B, T] or [B, T, H]
+        String program = """
+                import std.nn.{Linear, RMSNorm}
+                let lin = Linear(4, 3)
+                let norm = RMSNorm(4)
+                fn energy(x: [..]) -> string = str(float(sum(x * x))) + ","
+                energy(lin(rand([5, 4], seed = 1))) + energy(lin(rand([2, 3, 4], seed = 2))) + energy(lin(rand([2, 3, 2, 4], seed = 3)))
+                    + energy(norm(rand([4], seed = 4))) + energy(norm(rand([2, 3, 5, 4], seed = 5)))
+                """;
+        String cpu = run("cpu", program, new ByteArrayOutputStream());
+        String interp = run("interp", program, new ByteArrayOutputStream());
+        var a = cpu.split(",");
+        var b = interp.split(",");
+        org.junit.jupiter.api.Assertions.assertEquals(b.length, a.length, cpu + " vs " + interp);
+        for (int i = 0; i < a.length; i++) {
+            double x = Double.parseDouble(a[i]), y = Double.parseDouble(b[i]);
+            assertTrue(Math.abs(x - y) <= 1e-5 * Math.abs(y), cpu + " vs " + interp);
+        }
     }
 }
