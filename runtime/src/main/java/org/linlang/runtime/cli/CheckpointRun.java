@@ -31,7 +31,7 @@ final class CheckpointRun {
      */
     static Engine engine(String engine) throws Refused {
         if (engine.toLowerCase(Locale.ROOT).equals("cuda")) {
-            throw new Refused(LinCli.EXIT_USAGE, "engine 'cuda' does not run whole models yet; use --engine interp");
+            throw new Refused(LinCli.EXIT_USAGE, "engine 'cuda' does not run whole models yet; use --engine cpu or interp");
         }
         try {
             return Engine.parse(engine);

@@ -55,40 +55,52 @@ class LinEnginesTest {
         assertArrayEquals(reference.get("greedy").toLongArray(), run.greedy(), fixture + ": greedy continuation");
     }
 
-    /** The architectures whose whole model (prefill and each decode step) the cpu engine compiles. */
+    /** Every architecture's whole model (prefill and each decode step, KV caches included) on the cpu engine. */
     @ParameterizedTest
-    @ValueSource(strings = {"tiny_mamba2", "tiny_gla", "tiny_delta_net", "tiny_gated_deltanet"})
+    @ValueSource(strings = {"tiny_llama", "tiny_qwen3_next", "tiny_mamba2", "tiny_gla", "tiny_delta_net", "tiny_gated_deltanet"})
     void theCpuEngineGivesTheReferenceLogitsAndContinuation(String fixture) throws IOException {
         Run cpu = run(fixture, "cpu");
         assertMatchesTheReference(fixture, cpu);
         assertEquals("", cpu.err());
     }
 
-    /**
-     * The architectures with KV caches (softmax attention, whose cache grows by a length P not known before
-     * running) the cpu engine refuses today with the reason, as `lin generate --engine cpu` does. Once it
-     * compiles them, move them to {@link #theCpuEngineGivesTheReferenceLogitsAndContinuation}.
-     */
-    @ParameterizedTest
-    @ValueSource(strings = {"tiny_llama", "tiny_qwen3_next"})
-    void theCpuEngineRefusesKvCacheModelsWithTheReason(String fixture) {
-        String model = fixture.equals("tiny_llama") ? "LlamaForCausalLM" : "Qwen3NextForCausalLM";
-        LinException e = assertThrows(LinException.class, () -> run(fixture, "cpu"));
-        assertTrue(e.getMessage().startsWith("the cpu engine cannot compile model " + model + ": "), e.getMessage());
-        assertTrue(e.getMessage().contains(" is not known before running, so it cannot be a tensor value"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("(use --engine interp or auto)"), e.getMessage());
+    /** Under auto a model the cpu engine compiles whole runs there, and nothing is said. */
+    @Test
+    void autoCompilesAWholeCheckpointModelSilently() throws IOException {
+        Run auto = run("tiny_qwen3_next", "auto");
+        assertMatchesTheReference("tiny_qwen3_next", auto);
+        assertEquals("", auto.err());
     }
 
-    /** Under auto the blocks the cpu engine refuses run on interp, each said once, and the result is the reference's. */
-    @ParameterizedTest
-    @ValueSource(strings = {"tiny_llama", "tiny_qwen3_next"})
-    void autoRunsWhatTheCpuEngineRefusesOnInterpAndSaysSoOnce(String fixture) throws IOException {
-        Run auto = run(fixture, "auto");
-        assertMatchesTheReference(fixture, auto);
-        List<String> lines = auto.err().lines().toList();
-        assertTrue(!lines.isEmpty(), "auto says which blocks run on interp");
-        for (String line : lines) assertTrue(line.startsWith("lin: engine auto runs calls of "), auto.err());
-        assertEquals(lines.size(), lines.stream().map(l -> l.substring(0, l.indexOf(" on interp: "))).distinct().count(), auto.err());
+    /** Under auto a block the cpu engine refuses (a nonlinear recurrence) runs on interp, said once, with interp's result. */
+    @Test
+    void autoRunsWhatTheCpuEngineRefusesOnInterpAndSaysSoOnce() {
+        String program = """
+                recurrence ema(x: [D]) -> [D]
+                    state m: [D] = 0
+                {
+                    m = tanh(0.5 * m + x)
+                    emit m
+                }
+                block Smooth(d: int) {
+                    forward(x: [B, T, H, d]) -> [B, T, H, d] = ema(x)
+                }
+                let s = Smooth(4)
+                s(ones([1, 5, 2, 4]))
+                s(ones([1, 5, 2, 4]) * 2.0)
+                """;
+        var err = new ByteArrayOutputStream();
+        float[] auto, interp;
+        try (Lin lin = Lin.builder().engine("auto").err(err).build()) {
+            auto = lin.eval(program).asFloatArray();
+        }
+        try (Lin lin = Lin.builder().engine("interp").build()) {
+            interp = lin.eval(program).asFloatArray();
+        }
+        assertArrayEquals(interp, auto);
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, lines.size(), err.toString(StandardCharsets.UTF_8));
+        assertTrue(lines.get(0).startsWith("lin: engine auto runs calls of Smooth on interp: "), lines.get(0));
     }
 
     /** A program's own model, with a recurrence written in it, called from Java: the same on cpu as on interp. */
