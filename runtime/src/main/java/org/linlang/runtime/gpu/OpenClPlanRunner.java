@@ -70,6 +70,7 @@ public final class OpenClPlanRunner implements AutoCloseable {
             }
             for (GroupKernels gk : plan.groups()) {
                 Grouping.Group grp = gk.group();
+                if (gk.fusedInto() != null) continue; // its work is done by another group's kernel
                 if (grp.kind() == Grouping.Kind.VIEW) {
                     for (Node m : grp.members()) buffers.put(m, buffers.get(m.input(0)));
                     continue;
