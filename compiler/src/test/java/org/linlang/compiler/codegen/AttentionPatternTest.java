@@ -35,6 +35,17 @@ class AttentionPatternTest {
     }
 
     @Test
+    void aKnownSmallTTakesTheDecodeForm() {
+        Program attn = CodegenFixtures.attentionVariants();
+        for (String n : List.of("attn_decode", "attn_decode_wide")) {
+            KernelPlan p = KernelPlan.of(KernelGraph.build(attn, n, CodegenFixtures.DIMS).graph());
+            KernelSource k = p.kernels(Prelude.Target.CUDA).stream().filter(s -> s.role().startsWith("flash")).findFirst().orElseThrow();
+            assertTrue(k.role().startsWith("flash attention decode"), p.describe(Prelude.Target.CUDA));
+            assertTrue(k.launch().sharedBytes() <= LaunchConfig.MAX_STATIC_SHARED, k.role());
+        }
+    }
+
+    @Test
     void tinyHybridsAttentionLayerIsFused() {
         KernelPlan p = KernelPlan.of(KernelGraph.build(CodegenFixtures.tinyHybrid(), "TinyHybrid", Map.of("layers", 4L)).graph());
         assertEquals(1, flash(p), p.describe(Prelude.Target.OPENCL));

@@ -90,20 +90,27 @@ class GpuOpTest {
         close(runOp("std.ops.gated_delta_rule", rin, "interp"), runOp("std.ops.gated_delta_rule", rin, "opencl"), "gated_delta_rule");
     }
 
-    /** The flash attention of the plan with grouped-query heads, a window, a float scale, gate and sinks, S > T. */
+    /**
+     * The flash attention of the plan with grouped-query heads, a float scale, gate and sinks, over
+     * S > T keys: T = 21 with a window (the prefill form), T = 1 with a window and T = 3 without (the
+     * decode form: lin op compiles at the file's shapes, so T is known).
+     */
     @Test
     void openclAttentionWithScalarArgumentsMatchesInterp() throws IOException {
         var r = new SplittableRandom(5);
-        int B = 2, T = 21, S = 30, Hk = 2, G = 3, K = 16, V = 12;
-        var t = new LinkedHashMap<String, Tensor>();
-        t.put("q", random(r, -1, 1, B, T, Hk * G, K));
-        t.put("k", random(r, -1, 1, B, S, Hk, K));
-        t.put("v", random(r, -1, 1, B, S, Hk, V));
-        t.put("gate", random(r, -2, 2, B, T, Hk * G, V));
-        t.put("sinks", random(r, -1, 1, Hk * G));
-        Path in = write("attn.safetensors", t);
-        String[] args = {"G=3", "window=7", "scale=0.3"};
-        close(runOp("std.ops.softmax_attn", in, "interp", args), runOp("std.ops.softmax_attn", in, "opencl", args), "softmax_attn");
+        int B = 2, S = 30, Hk = 2, G = 3, K = 16, V = 12;
+        for (int[] c : new int[][] {{21, 7}, {1, 7}, {3, 0}}) {
+            int T = c[0];
+            var t = new LinkedHashMap<String, Tensor>();
+            t.put("q", random(r, -1, 1, B, T, Hk * G, K));
+            t.put("k", random(r, -1, 1, B, S, Hk, K));
+            t.put("v", random(r, -1, 1, B, S, Hk, V));
+            t.put("gate", random(r, -2, 2, B, T, Hk * G, V));
+            t.put("sinks", random(r, -1, 1, Hk * G));
+            Path in = write("attn" + T + ".safetensors", t);
+            String[] args = {"G=3", "window=" + c[1], "scale=0.3"};
+            close(runOp("std.ops.softmax_attn", in, "interp", args), runOp("std.ops.softmax_attn", in, "opencl", args), "softmax_attn T=" + T);
+        }
     }
 
     /** A recurrence from an initial state, with its final state: opencl against the cpu engine. */
