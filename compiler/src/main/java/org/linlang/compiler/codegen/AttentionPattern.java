@@ -77,10 +77,11 @@ record AttentionPattern(Node qk, Node pv, double scale, Dim offset, long window,
         }
         Dim offset = null;
         long window = 0;
+        Node mask = null;
         if (x.op() == Op.WHERE) {
             Node fill = x.input(2);
             if (fill.op() != Op.CONSTANT || !(Scalars.number(fill.attr("value")) <= -1e20)) return null;
-            Node mask = x.input(0);
+            mask = x.input(0);
             if (mask.type().rank() != 2) return null;
             Node causal = mask;
             offset = Dim.of(0);
@@ -107,6 +108,8 @@ record AttentionPattern(Node qk, Node pv, double scale, Dim offset, long window,
         chain.add(qk);
         List<Dim> scores = qk.type().dims();
         if (scores.size() != rank) return null;
+        // one mask row per query (a single row broadcast over every query would be another mask)
+        if (mask != null && !mask.type().dims().equals(scores.subList(rank - 2, rank))) return null;
         for (Node c : chain) {
             // the mask, scale and fill broadcast onto the scores, never the other way
             if (c != sm && c.op() != Op.CONCAT && !c.type().dims().equals(scores)) return null;

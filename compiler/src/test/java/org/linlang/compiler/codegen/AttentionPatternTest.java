@@ -62,8 +62,12 @@ class AttentionPatternTest {
                 fn not_causal_slice(q: [B, H, T, 16], k: [B, H, T, 16], v: [B, H, T, 8], m: bool[T, T]) -> [B, H, T, 8] {
                     return softmax(where(m, q @ transpose(k), -1e30), axis = -1) @ v
                 }
+                fn one_mask_row(q: [B, H, T, 16], k: [B, H, S, 16], v: [B, H, S, 8]) -> [B, H, T, 8] {
+                    let (_, row) = split(causal_mask(S), [S - 1, 1], axis = 0)
+                    return softmax(where(row, q @ transpose(k), -1e30), axis = -1) @ v
+                }
                 """, CodegenFixtures.root());
-        for (String n : List.of("attn_and_probs", "not_causal_slice")) {
+        for (String n : List.of("attn_and_probs", "not_causal_slice", "one_mask_row")) {
             KernelPlan plan = KernelPlan.of(KernelGraph.build(p, n, Map.of()).graph());
             assertEquals(0, flash(plan), plan.describe(Prelude.Target.OPENCL));
         }
