@@ -6,9 +6,9 @@ import org.linlang.compiler.types.DType;
 import org.linlang.compiler.types.Dim;
 
 /**
- * Causal softmax attention in the portable form, for {@code std.ops.softmax_attn} (the middle end
- * leaves attention as QKᵀ, softmax and PV; these kernels replace the three when the op is called
- * directly).
+ * Causal softmax attention in the portable form over fixed {@code [B, T, H, K]} buffers, for
+ * {@code std.ops.softmax_attn}'s layout (plans use {@link FlashAttentionKernel}, which reads any
+ * layout through the graph's index arithmetic).
  *
  * <ul>
  *   <li>{@link #prefill}: flash-style, one work item per (batch, step, query head): one pass over

@@ -64,7 +64,12 @@ final class Emitter {
 
     void line(String s) { out.append("    ".repeat(indent)).append(s).append('\n'); }
 
-    String fresh(String prefix) { return prefix + next++; }
+    /** A new variable name; never one of the prelude's type names ({@code i32}, {@code u8}, …). */
+    String fresh(String prefix) {
+        String v;
+        do v = prefix + next++; while (v.matches("[iu](8|16|32|64)"));
+        return v;
+    }
 
     /** The parameter name of a buffer. */
     String bufferName(Node n) {
@@ -382,6 +387,16 @@ final class Emitter {
         line(acc + " += (float)" + value(a, ai) + " * (float)" + value(b, bi) + ";");
         close();
         return acc;
+    }
+
+    /**
+     * The value of an operand of the matrix product {@code mm} at one element of its logical matrix:
+     * the left one at (row, k), the right one at (k, column), for a batch index of the product.
+     */
+    String operandValue(Node mm, boolean left, List<String> batch, String rowOrCol, String k) {
+        Node x = mm.input(left ? 0 : 1);
+        boolean t = mm.flag(left ? "transpose_a" : "transpose_b");
+        return value(x, operandIndex(x, OpRules.swapped(x.type().dims(), t), batch, rowOrCol, k, t, left));
     }
 
     /** The index into a matmul operand (in its own layout) for a batch index, its row or column, and k. */

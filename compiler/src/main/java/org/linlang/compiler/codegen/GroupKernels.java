@@ -20,8 +20,14 @@ import org.linlang.compiler.types.Dim;
  * only: a matrix product is a loop over its inner dimension, with its epilogue in the same
  * kernel). {@code temporaries} are values that only live between the steps of this group (a
  * materialised recurrence input, a GEMM result before its epilogue): the runtime allocates them.
+ * {@code fusedInto} names the group whose kernel does this group's work (the scores and softmax
+ * of an attention, computed by its flash kernel): such a group runs nothing and writes no buffer.
  */
-public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, List<Node> temporaries) {
+public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, List<Node> temporaries, String fusedInto) {
+
+    GroupKernels(Group group, List<Step> cuda, List<Step> portable, List<Node> temporaries) {
+        this(group, cuda, portable, temporaries, null);
+    }
 
     public List<Step> steps(Prelude.Target target) { return target == Prelude.Target.CUDA ? cuda : portable; }
 
@@ -42,6 +48,28 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
             case MATMUL -> matmul(g, base, buffers);
             case RECURRENCE -> recurrence(g, base, buffers);
         };
+    }
+
+    /** A group whose work the kernel of {@code into} does. */
+    static GroupKernels fused(Group g, Group into) { return new GroupKernels(g, List.of(), List.of(), List.of(), into.label()); }
+
+    /** The group of an attention's P·V: the flash kernel writes the product, then the group's epilogue (gate, transposes). */
+    static GroupKernels attention(AttentionPattern p) {
+        Group g = p.home();
+        String base = g.label();
+        Node pv = p.pv();
+        var steps = new ArrayList<Step>();
+        steps.add(new Step.Launch(FlashAttentionKernel.build(base + "_attention", p)));
+        var temps = new ArrayList<Node>();
+        if (!g.outputs().contains(pv)) temps.add(pv);
+        var rest = g.outputs().stream().filter(o -> o != pv).toList();
+        if (!rest.isEmpty()) {
+            Set<Node> after = identity(g.inputs());
+            after.removeAll(p.chain());
+            after.add(pv);
+            steps.addAll(byShape(base + "_epilogue", rest, after, "epilogue of " + base));
+        }
+        return new GroupKernels(g, steps, steps, temps);
     }
 
     /** One elementwise kernel per shape among the outputs. */

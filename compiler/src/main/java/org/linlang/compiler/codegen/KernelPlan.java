@@ -1,6 +1,7 @@
 package org.linlang.compiler.codegen;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import org.linlang.compiler.ir.Graph;
 import org.linlang.compiler.ir.Grouping.Group;
@@ -19,13 +20,23 @@ public record KernelPlan(Graph graph, List<GroupKernels> groups) {
         groups = List.copyOf(groups);
     }
 
-    /** Kernels for every group; a group no GPU kernel covers fails with a {@link CodegenException} naming it. */
+    /**
+     * Kernels for every group (an attention's scores, softmax and product with V as one flash
+     * kernel: {@link AttentionPattern}); a group no GPU kernel covers fails with a {@link CodegenException} naming it. */
     public static KernelPlan of(Graph graph) {
         if (graph.grouping() == null) throw new IllegalArgumentException("the graph is not grouped into kernels yet");
+        var attentionOf = new IdentityHashMap<Group, AttentionPattern>();
+        var fusedInto = new IdentityHashMap<Group, Group>();
+        for (AttentionPattern p : AttentionPattern.find(graph)) {
+            attentionOf.put(p.home(), p);
+            for (Group a : p.absorbed()) fusedInto.put(a, p.home());
+        }
         var out = new ArrayList<GroupKernels>();
         for (Group g : graph.grouping().groups()) {
             try {
-                out.add(GroupKernels.of(g));
+                if (fusedInto.containsKey(g)) out.add(GroupKernels.fused(g, fusedInto.get(g)));
+                else if (attentionOf.containsKey(g)) out.add(GroupKernels.attention(attentionOf.get(g)));
+                else out.add(GroupKernels.of(g));
             } catch (CodegenException e) {
                 throw new CodegenException(g.label() + " " + g.title() + ": " + e.getMessage());
             }
@@ -48,6 +59,10 @@ public record KernelPlan(Graph graph, List<GroupKernels> groups) {
         sb.append("device plan ").append(graph.title()).append(" (").append(target.word()).append("): ")
                 .append(kernels(target).size()).append(" generated kernels\n");
         for (GroupKernels g : groups) {
+            if (g.fusedInto() != null) {
+                sb.append(String.format("  %-4s %s: in the flash attention of %s%n", g.group().label(), g.group().title(), g.fusedInto()));
+                continue;
+            }
             if (g.steps(target).isEmpty()) continue;
             sb.append(String.format("  %-4s %s%n", g.group().label(), g.group().title()));
             for (Step s : g.steps(target)) {

@@ -77,7 +77,23 @@ final class CodegenFixtures {
                     gated_delta_rule(q, k, v, g, beta)
                 """, root());
         for (String n : List.of("norm_bf16", "gdr_bf16")) out.put(n, KernelPlan.of(KernelGraph.build(bf16, n, DIMS).graph()));
+        Program attn = attentionVariants();
+        for (String n : List.of("attn_gqa_window", "attn_plain", "attn_bf16", "attn_decode", "attn_decode_wide")) out.put(n, KernelPlan.of(KernelGraph.build(attn, n, DIMS).graph()));
         return out;
+    }
+
+    /** Attentions the plans compute with one flash kernel: grouped-query heads with a window, neither gate nor sinks, bf16. */
+    static Program attentionVariants() {
+        return check("attn_variants.lin", """
+                import std.ops.*
+                fn attn_gqa_window(q: [B, T, 6, 24], k: [B, S, 2, 24], v: [B, S, 2, 20], gate: [B, T, 6, 20], sinks: [6]) -> [B, T, 6, 20] =
+                    softmax_attn(q, k, v, G = 3, window = 5, gate = gate, sinks = sinks)
+                fn attn_plain(q: [B, T, 4, 32], k: [B, S, 4, 32], v: [B, S, 4, 16]) -> [B, T, 4, 16] = softmax_attn(q, k, v)
+                fn attn_bf16(q: bf16[B, T, 4, 32], k: bf16[B, T, 2, 32], v: bf16[B, T, 2, 16]) -> [B, T, 4, 16] = softmax_attn(q, k, v, G = 2)
+                fn attn_decode(q: [B, 1, 6, 24], k: [B, S, 2, 24], v: [B, S, 2, 20], gate: [B, 1, 6, 20], sinks: [6]) -> [B, 1, 6, 20] =
+                    softmax_attn(q, k, v, G = 3, window = 5, gate = gate, sinks = sinks)
+                fn attn_decode_wide(q: [B, 3, 4, 128], k: [B, S, 4, 128], v: [B, S, 4, 256]) -> [B, 3, 4, 256] = softmax_attn(q, k, v)
+                """, root());
     }
 
     /** Every recurrence family × gate × input type × state use, at awkward sizes. */

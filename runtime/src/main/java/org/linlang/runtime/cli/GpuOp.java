@@ -1,21 +1,12 @@
 package org.linlang.runtime.cli;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.linlang.compiler.CheckResult;
-import org.linlang.compiler.ast.Decl;
-import org.linlang.compiler.ast.Param;
-import org.linlang.compiler.ast.TypeExpr;
 import org.linlang.compiler.codegen.CodegenException;
 import org.linlang.compiler.codegen.KernelPlan;
 import org.linlang.compiler.codegen.Prelude;
-import org.linlang.compiler.ir.IrException;
-import org.linlang.compiler.ir.KernelGraph;
 import org.linlang.runtime.gpu.GpuUnavailableException;
 import org.linlang.runtime.gpu.OpenClDevice;
 import org.linlang.runtime.gpu.OpenClPlanRunner;
@@ -27,58 +18,35 @@ import org.linlang.runtime.tensor.SafeTensors;
 import org.linlang.runtime.tensor.Tensor;
 
 /**
- * {@code lin op … --engine opencl|cuda}: compiles the op's prefill plan (the middle end's graph,
- * then the GPU code generator) with the sizes of the given tensors, and runs it on the device.
- * Int scalar arguments become sizes of the plan; float arguments, an initial state and the final
- * state are not supported on these engines yet and are refused by name.
+ * {@code lin op … --engine opencl|cuda}: the op's graph for the input file's shapes
+ * ({@link OpEntry}: scalar arguments, initial states and {@code output_final_state} as the
+ * interpreter reads them), then the GPU code generator's plan, run on the device.
  */
 final class GpuOp {
     private GpuOp() {}
 
-    static int run(OpCommand op, String engine, Decl decl, CheckResult checked, Map<String, String> call, boolean wantFinal)
+    static int run(OpCommand op, String engine, String modulePath, String defName, Map<String, String> call, boolean wantFinal)
             throws OpCommand.Refused {
-        String def = decl.name().name();
-        if (wantFinal) throw refuse(engine, "--arg output_final_state=true is not supported yet; use --engine cpu or interp");
-        if (call.containsKey("initial_state")) throw refuse(engine, "an initial_state is not supported yet; use --engine cpu or interp");
-        Map<String, Tensor> inputs;
-        try {
-            inputs = new LinkedHashMap<>(SafeTensors.read(op.inputs).tensors());
-        } catch (IOException e) {
-            throw new OpCommand.Refused(LinCli.EXIT_ERRORS, e.getMessage());
-        }
-        var args = new LinkedHashMap<String, Long>();
-        for (Param p : decl.params()) {
-            String pn = p.name().name();
-            String expr = call.get(pn);
-            if (expr == null) continue;
-            if (expr.startsWith("__inputs[")) {
-                if (p.type() instanceof TypeExpr.Tensor te) bindDims(te, inputs.get(pn), decl instanceof Decl.Recurrence, args);
-            } else if (expr.matches("-?[0-9]+")) {
-                args.put(pn, Long.parseLong(expr));
-            } else {
-                throw refuse(engine, "--arg " + pn + " (a float or other non-int value) is not supported yet; leave it at its default or use --engine interp");
-            }
-        }
+        OpEntry entry = OpEntry.of(op, modulePath, defName, call, engine);
         KernelPlan plan;
         try {
-            plan = KernelPlan.of(KernelGraph.build(checked.program(), def, args).graph());
-        } catch (IrException | CodegenException e) {
+            plan = KernelPlan.of(entry.graph().graph());
+        } catch (CodegenException e) {
             throw refuse(engine, "cannot compile " + op.name + ": " + e.getMessage());
         }
         try {
             Runner runner = open(engine, plan);
             try {
                 long t0 = System.nanoTime();
-                Map<String, Tensor> out = runner.run(inputs);
+                Map<String, Tensor> out = runner.run(entry.inputs());
                 double first = (System.nanoTime() - t0) / 1e6;
                 double[] times = new double[op.bench];
                 for (int i = 0; i < op.bench; i++) {
                     long t = System.nanoTime();
-                    out = runner.run(inputs);
+                    out = runner.run(entry.inputs());
                     times[i] = (System.nanoTime() - t) / 1e6;
                 }
-                var named = new LinkedHashMap<String, Tensor>();
-                named.put("o", out.values().iterator().next());
+                Map<String, Tensor> named = OpEntry.names(out, wantFinal);
                 SafeTensors.write(op.out, named);
                 op.io().out().println("engine " + engine + ": " + plan.kernels(runner.target()).size() + " kernels on " + runner.device());
                 named.forEach((k, t) -> op.io().out().println(k + ": " + t.dtype().lin() + Arrays.toString(t.shape()).replace(" ", "")));
@@ -103,18 +71,6 @@ final class GpuOp {
 
     private static OpCommand.Refused refuse(String engine, String why) {
         return new OpCommand.Refused(LinCli.EXIT_ERRORS, "engine " + engine + ": " + why);
-    }
-
-    /** Names in the parameter's type bound to the tensor's sizes, right-aligned; a recurrence's inputs lead with [B, T, H]. */
-    private static void bindDims(TypeExpr.Tensor type, Tensor t, boolean recurrence, Map<String, Long> args) {
-        if (t == null) return;
-        long[] shape = t.shape();
-        List<TypeExpr.DimExpr> dims = new ArrayList<>(type.dims());
-        int n = dims.size();
-        for (int i = 0; i < n && i < shape.length; i++) {
-            if (dims.get(n - 1 - i) instanceof TypeExpr.DimName dn) args.putIfAbsent(dn.name().name(), shape[shape.length - 1 - i]);
-        }
-        if (recurrence && shape.length == n + 3) args.putIfAbsent("H", shape[2]);
     }
 
     /** One device engine behind one interface. */

@@ -185,7 +185,7 @@ final class OpCommand implements Callable<Integer> {
             throw new Refused(LinCli.EXIT_ERRORS, inputs + " has tensor '" + available.iterator().next() + "', which is no parameter of " + name);
         }
         if (cpu) return CpuOp.run(this, CpuOp.compile(this, modulePath, defName, call), wantFinal);
-        if (gpu != null) return GpuOp.run(this, gpu, decl, checked, call, wantFinal);
+        if (gpu != null) return GpuOp.run(this, gpu, modulePath, defName, call, wantFinal);
         if (auto) {
             try {
                 return CpuOp.run(this, CpuOp.compile(this, modulePath, defName, call), wantFinal);

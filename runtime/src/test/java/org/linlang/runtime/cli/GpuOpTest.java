@@ -38,12 +38,21 @@ class GpuOpTest {
         return Creation.of(x, shape);
     }
 
-    private double[] runOp(String op, Path in, String engine) throws IOException {
+    private double[] runOp(String op, Path in, String engine, String... args) throws IOException {
+        return runOutputs(op, in, engine, args).get("o");
+    }
+
+    /** Every output the op wrote, by name. */
+    private Map<String, double[]> runOutputs(String op, Path in, String engine, String... args) throws IOException {
         Path out = dir.resolve(engine + ".safetensors");
-        CliRunner.Result res = CliRunner.run("op", op, "--inputs", in.toString(), "--out", out.toString(), "--engine", engine);
+        var cmd = new java.util.ArrayList<>(java.util.List.of("op", op, "--inputs", in.toString(), "--out", out.toString(), "--engine", engine));
+        for (String a : args) cmd.addAll(java.util.List.of("--arg", a));
+        CliRunner.Result res = CliRunner.run(cmd.toArray(String[]::new));
         assertEquals(0, res.exitCode(), res.output());
         if (!engine.equals("interp")) assertTrue(res.output().startsWith("engine " + engine + ": "), res.output());
-        return SafeTensors.read(out).tensors().get("o").toDoubleArray();
+        var outputs = new LinkedHashMap<String, double[]>();
+        SafeTensors.read(out).tensors().forEach((k, t) -> outputs.put(k, t.toDoubleArray()));
+        return outputs;
     }
 
     private static void close(double[] ref, double[] x, String what) {
@@ -79,6 +88,49 @@ class GpuOpTest {
         t.put("beta", random(r, 0, 1, B, T, H));
         Path rin = write("gdr.safetensors", t);
         close(runOp("std.ops.gated_delta_rule", rin, "interp"), runOp("std.ops.gated_delta_rule", rin, "opencl"), "gated_delta_rule");
+    }
+
+    /**
+     * The flash attention of the plan with grouped-query heads, a float scale, gate and sinks, over
+     * S > T keys: T = 21 with a window (the prefill form), T = 1 with a window and T = 3 without (the
+     * decode form: lin op compiles at the file's shapes, so T is known).
+     */
+    @Test
+    void openclAttentionWithScalarArgumentsMatchesInterp() throws IOException {
+        var r = new SplittableRandom(5);
+        int B = 2, S = 30, Hk = 2, G = 3, K = 16, V = 12;
+        for (int[] c : new int[][] {{21, 7}, {1, 7}, {3, 0}}) {
+            int T = c[0];
+            var t = new LinkedHashMap<String, Tensor>();
+            t.put("q", random(r, -1, 1, B, T, Hk * G, K));
+            t.put("k", random(r, -1, 1, B, S, Hk, K));
+            t.put("v", random(r, -1, 1, B, S, Hk, V));
+            t.put("gate", random(r, -2, 2, B, T, Hk * G, V));
+            t.put("sinks", random(r, -1, 1, Hk * G));
+            Path in = write("attn" + T + ".safetensors", t);
+            String[] args = {"G=3", "window=" + c[1], "scale=0.3"};
+            close(runOp("std.ops.softmax_attn", in, "interp", args), runOp("std.ops.softmax_attn", in, "opencl", args), "softmax_attn T=" + T);
+        }
+    }
+
+    /** A recurrence from an initial state, with its final state: opencl against the cpu engine. */
+    @Test
+    void openclInitialAndFinalStatesMatchCpu() throws IOException {
+        var r = new SplittableRandom(6);
+        int B = 2, T = 37, H = 2, K = 8, V = 6;
+        var t = new LinkedHashMap<String, Tensor>();
+        t.put("q", random(r, -1, 1, B, T, H, K));
+        t.put("k", random(r, -0.3, 0.3, B, T, H, K));
+        t.put("v", random(r, -1, 1, B, T, H, V));
+        t.put("g", random(r, -0.5, 0, B, T, H));
+        t.put("beta", random(r, 0, 1, B, T, H));
+        t.put("initial_state", random(r, -1, 1, B, H, K, V));
+        Path in = write("gdr_state.safetensors", t);
+        var cpu = runOutputs("std.ops.gated_delta_rule", in, "cpu", "output_final_state=true", "scale=0.5");
+        var gpu = runOutputs("std.ops.gated_delta_rule", in, "opencl", "output_final_state=true", "scale=0.5");
+        assertEquals(cpu.keySet(), gpu.keySet());
+        assertEquals(java.util.Set.of("o", "final_state"), gpu.keySet());
+        for (String k : cpu.keySet()) close(cpu.get(k), gpu.get(k), "gated_delta_rule " + k);
     }
 
     @Test

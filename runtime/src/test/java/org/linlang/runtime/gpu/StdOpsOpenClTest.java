@@ -199,18 +199,35 @@ class StdOpsOpenClTest {
         }
     }
 
+    /**
+     * softmax_attn's plan is one flash kernel (with the gate as its epilogue): S = T and S > T (a KV
+     * cache of 13 earlier positions, query t at position S − T + t), grouped-query heads, windows,
+     * T = 37 and 70 (not multiples of a work-group), with gate and sinks.
+     */
     @Test
     void softmaxAttentionPlan() {
-        int T = 37, H = 3, K = 32, V = 40;
-        var r = new Random(11);
-        KernelPlan p = plan("softmax_attn", DIMS);
-        // S = T (prefill), then S > T: a KV cache of 13 earlier positions, query t at position S − T + t.
-        for (int S : new int[] {T, T + 13}) {
-            var in = inputs(p, T, Map.of("Hk", (long) H, "S", (long) S), r);
-            float[] gate = in.containsKey("gate") ? f(in.get("gate")) : null, sinks = in.containsKey("sinks") ? f(in.get("sinks")) : null;
-            double[] ref = Reference.attention(B, T, S, H, 1, K, V, 0, Math.pow(K, -0.5), f(in.get("q")), f(in.get("k")), f(in.get("v")), gate, sinks);
-            close("softmax_attn S=" + S + " (QKᵀ, softmax, PV kernels)", ref, run(p, in));
+        int H = 3, K = 32, V = 40;
+        record Variant(int g, int window, int t) {}
+        double worst = 0;
+        for (Variant c : List.of(new Variant(1, 0, 37), new Variant(3, 0, 70), new Variant(1, 5, 37), new Variant(3, 9, 70))) {
+            var r = new Random(11 + c.g() * 7 + c.window());
+            var dims = new HashMap<>(DIMS);
+            dims.put("G", (long) c.g());
+            dims.put("window", (long) c.window());
+            KernelPlan p = plan("softmax_attn", dims);
+            assertTrue(p.kernels(org.linlang.compiler.codegen.Prelude.Target.OPENCL).stream().anyMatch(k -> k.role().startsWith("flash attention")),
+                    p.describe(org.linlang.compiler.codegen.Prelude.Target.OPENCL));
+            int hq = H * c.g(), T = c.t();
+            for (int S : new int[] {T, T + 13}) {
+                var in = inputs(p, T, Map.of("Hk", (long) H, "S", (long) S), r);
+                double[] ref = Reference.attention(B, T, S, hq, c.g(), K, V, c.window(), Math.pow(K, -0.5), f(in.get("q")), f(in.get("k")),
+                        f(in.get("v")), f(in.get("gate")), f(in.get("sinks")));
+                float[] got = run(p, in);
+                close("softmax_attn " + c + " S=" + S + " (flash kernel)", ref, got);
+                worst = Math.max(worst, Reference.relRms(ref, got));
+            }
         }
+        System.out.printf("softmax_attn plans (flash kernel) on %s: worst relative RMS error %.2e%n", dev.name(), worst);
     }
 
     @Test
