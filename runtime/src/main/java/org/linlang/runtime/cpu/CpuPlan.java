@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.linlang.compiler.ir.BufferPlan;
 import org.linlang.compiler.ir.Graph;
 import org.linlang.compiler.ir.Grouping;
 import org.linlang.compiler.ir.Node;
@@ -34,7 +35,12 @@ public final class CpuPlan {
     private final Map<Node, FusedRows> fusedGroups = new IdentityHashMap<>();
     private final Map<Node, FusedRows> fusedEpilogues = new IdentityHashMap<>();
     private final Map<Node, Integer> lastUse = new IdentityHashMap<>();
-    private final java.util.Set<Node> finalStateWanted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<Node, Node> finalStateOf = new IdentityHashMap<>(); // recurrence -> its state_out
+    private final Map<Node, Integer> groupOf = new IdentityHashMap<>();
+    private final java.util.Set<Node> outputNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final BufferPlan buffers;
+    /** Workspaces not in use: one per run at a time, so concurrent runs of this plan each take their own. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Workspace> workspaces = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private CpuPlan(Graph graph, boolean fused) {
         this.graph = graph;
@@ -50,7 +56,10 @@ public final class CpuPlan {
                 default -> { }
             }
         }
-        for (Node n : graph.nodes()) if (n.op() == Op.STATE_OUT) finalStateWanted.add(n.input(0));
+        for (Node n : graph.nodes()) if (n.op() == Op.STATE_OUT) finalStateOf.put(n.input(0), n);
+        for (Grouping.Group g : schedule) for (Node m : g.members()) groupOf.put(m, g.index());
+        for (Graph.Output o : graph.outputs()) outputNodes.add(o.node());
+        this.buffers = graph.plan();
         for (int p = 0; p < schedule.size(); p++) {
             for (Node member : schedule.get(p).members()) for (Node i : member.inputs()) lastUse.merge(i, p, Math::max);
         }
@@ -99,10 +108,12 @@ public final class CpuPlan {
 
     /**
      * Runs the graph. {@code inputs} holds the inputs and states by name; {@code weights} gives each
-     * weight by its dotted name. Returns the outputs by name, in the graph's order.
+     * weight by its dotted name. Returns the outputs by name, in the graph's order, as fresh tensors
+     * (they belong to the caller); the intermediate values live in a workspace of this plan, reused
+     * from run to run.
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Function<String, Tensor> weights) {
-        return run(inputs, weights, null);
+        return runInto(inputs, weights, Map.of(), null);
     }
 
     /**
@@ -111,6 +122,24 @@ public final class CpuPlan {
      * call's time goes, for {@code lin bench}.
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Function<String, Tensor> weights, Map<String, Double> secondsByKind) {
+        return runInto(inputs, weights, Map.of(), secondsByKind);
+    }
+
+    /**
+     * Runs the graph into caller-owned buffers: each output named in {@code into} is written into
+     * that tensor, which must have the output's element type and shape and be writable; the others
+     * are returned fresh. A state's new value ({@code S'}) may go into the very tensor given as the
+     * state {@code S}: the state is then updated in place. With every output given, a run in the
+     * steady state (sizes seen before) asks for no tensor memory in the kernels that have a form
+     * into a buffer (fused rows, recurrences, decoding products); see docs/cpu-kernels.md, "Memory".
+     * Returns every output by name, the given buffers included.
+     */
+    public Map<String, Tensor> runInto(Map<String, Tensor> inputs, Function<String, Tensor> weights, Map<String, Tensor> into) {
+        return runInto(inputs, weights, into, null);
+    }
+
+    private Map<String, Tensor> runInto(Map<String, Tensor> inputs, Function<String, Tensor> weights, Map<String, Tensor> into,
+                                        Map<String, Double> secondsByKind) {
         Map<Node, Tensor> values = new IdentityHashMap<>();
         List<Map.Entry<Node, long[]>> given = new ArrayList<>();
         List<Node> empty = new ArrayList<>();
@@ -138,33 +167,95 @@ public final class CpuPlan {
             for (Dim d : n.type().dims()) for (var sym : d.symbols()) sizes.putIfAbsent(sym.name, 0L);
             values.put(n, Creation.zeros(NodeKernels.dtype(n), NodeKernels.shape(n, sizes)));
         }
-        Run run = new Run(values, sizes);
-        for (int p = 0; p < schedule.size(); p++) {
-            Grouping.Group g = schedule.get(p);
-            long start = secondsByKind == null ? 0 : System.nanoTime();
-            FusedRows f = fusedGroups.get(g.members().getFirst());
-            FusedRows epilogue = g.anchor() == null ? null : fusedEpilogues.get(g.anchor());
-            if (f != null) {
-                f.run(run);
-            } else if (epilogue != null) {
-                for (Node m : g.members()) if (!epilogue.computes(m)) run.value(m);
-                epilogue.run(run);
-            } else {
-                for (Node m : g.members()) run.value(m);
+        Map<Node, Tensor> direct = callerBuffers(into, values, sizes);
+        Workspace ws = workspaces.poll();
+        if (ws == null) ws = new Workspace(buffers == null ? 0 : buffers.slots().size());
+        try {
+            Run run = new Run(values, sizes, ws, direct);
+            for (int p = 0; p < schedule.size(); p++) {
+                Grouping.Group g = schedule.get(p);
+                long start = secondsByKind == null ? 0 : System.nanoTime();
+                run.group = p;
+                ws.resetScratch();
+                FusedRows f = fusedGroups.get(g.members().getFirst());
+                FusedRows epilogue = g.anchor() == null ? null : fusedEpilogues.get(g.anchor());
+                if (f != null) {
+                    f.run(run);
+                } else if (epilogue != null) {
+                    for (Node m : g.members()) if (!epilogue.computes(m)) run.value(m);
+                    epilogue.run(run);
+                } else {
+                    for (Node m : g.members()) run.value(m);
+                }
+                if (secondsByKind != null) {
+                    String title = g.title() + (f != null ? " fused" : epilogue != null ? " + fused epilogue" : "");
+                    secondsByKind.merge(title, (System.nanoTime() - start) / 1e9, Double::sum);
+                }
+                for (Node m : g.members()) release(run, m, p);
+                for (Node m : g.members()) for (Node i : m.inputs()) release(run, i, p);
             }
-            if (secondsByKind != null) {
-                String title = g.title() + (f != null ? " fused" : epilogue != null ? " + fused epilogue" : "");
-                secondsByKind.merge(title, (System.nanoTime() - start) / 1e9, Double::sum);
+            run.group = -1;
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Graph.Output o : graph.outputs()) {
+                Tensor t = run.value(o.node());
+                Tensor dst = into.get(o.name());
+                if (dst != null) {
+                    if (!SequentialKernel.sameElements(t, dst)) dst.copyFrom(t);
+                    t = dst;
+                } else if (!t.isContiguous() || ws.holds(t)) {
+                    t = t.copy(); // an output escapes to the caller: never a view of the workspace
+                }
+                out.put(o.name(), t);
             }
-            for (Node m : g.members()) release(run, m, p);
-            for (Node m : g.members()) for (Node i : m.inputs()) release(run, i, p);
+            return out;
+        } finally {
+            workspaces.add(ws);
         }
-        Map<String, Tensor> out = new LinkedHashMap<>();
+    }
+
+    /**
+     * The outputs the kernels may write straight into the caller's buffers: checked against the
+     * outputs' types, and left out (written by a copy at the end) when a buffer overlaps an input,
+     * which a kernel might still read after writing it — except a state's new value over that
+     * state itself, which the recurrence kernels update block by block in place.
+     */
+    private Map<Node, Tensor> callerBuffers(Map<String, Tensor> into, Map<Node, Tensor> values, Map<String, Long> sizes) {
+        if (into.isEmpty()) return Map.of();
+        Map<Node, Tensor> direct = new IdentityHashMap<>();
         for (Graph.Output o : graph.outputs()) {
-            Tensor t = run.value(o.node());
-            out.put(o.name(), t.isContiguous() ? t : t.copy());
+            Tensor dst = into.get(o.name());
+            if (dst == null) continue;
+            Node n = o.node();
+            long[] shape = NodeKernels.shape(n, sizes);
+            if (dst.dtype() != NodeKernels.dtype(n) || !java.util.Arrays.equals(dst.shape(), shape) || dst.isReadOnly()) {
+                throw new CpuEngineException("the buffer for output '" + o.name() + "' of " + graph.title() + " is " + dst.dtype().lin()
+                        + java.util.Arrays.toString(dst.shape()) + (dst.isReadOnly() ? " (read-only)" : "") + ", but the output is "
+                        + NodeKernels.dtype(n).lin() + java.util.Arrays.toString(shape));
+            }
+            if (!dst.isContiguous()) continue;
+            Tensor stateIn = n.op() == Op.STATE_OUT ? stateRead(n, values) : null;
+            boolean overlaps = false;
+            for (Tensor t : values.values()) {
+                if (t == stateIn && SequentialKernel.sameElements(t, dst)) continue;
+                if (t.sharesStorageWith(dst)) overlaps = true;
+            }
+            if (!overlaps) direct.put(n, dst);
         }
-        return out;
+        for (String name : into.keySet()) {
+            if (graph.outputs().stream().noneMatch(o -> o.name().equals(name))) {
+                throw new CpuEngineException(graph.title() + " has no output '" + name + "'");
+            }
+        }
+        return direct;
+    }
+
+    /** The state tensor the recurrence of a state_out reads, or null. */
+    private static Tensor stateRead(Node stateOut, Map<Node, Tensor> values) {
+        Node rec = stateOut.input(0);
+        var rc = rec.recurrence();
+        if (rc == null || rc.stateInputs() == 0) return null;
+        Node s = rec.input(rc.stepInputs() + rc.stateNames().indexOf((String) stateOut.attr("state")));
+        return values.get(s);
     }
 
     private void release(Run run, Node n, int p) {
@@ -178,10 +269,32 @@ public final class CpuPlan {
         final Map<Node, Tensor> values;
         final Map<String, Long> sizes;
         private final Map<Node, Tensor> finalStates = new IdentityHashMap<>();
+        private final Workspace ws;
+        private final Map<Node, Tensor> direct;
+        /** The index of the group running. */
+        int group = -1;
 
-        Run(Map<Node, Tensor> values, Map<String, Long> sizes) {
+        Run(Map<Node, Tensor> values, Map<String, Long> sizes, Workspace ws, Map<Node, Tensor> direct) {
             this.values = values;
             this.sizes = sizes;
+            this.ws = ws;
+            this.direct = direct;
+        }
+
+        /**
+         * Where the kernel computing {@code n} writes it, or null for a fresh tensor: the caller's
+         * buffer of an output, the workspace slot the buffer plan gives a value of the running group,
+         * the group's scratch for a value the plan does not place (it dies in the group). An output
+         * without a buffer is fresh: it escapes to the caller.
+         */
+        Tensor destination(Node n) {
+            Tensor d = direct.get(n);
+            if (d != null) return d;
+            if (outputNodes.contains(n) || groupOf.getOrDefault(n, -1) != group) return null;
+            BufferPlan.Buffer b = buffers == null ? null : buffers.bufferOf(n);
+            if (b != null && (b.slot() < 0 || b.lastUse() == Integer.MAX_VALUE)) return null;
+            long[] shape = NodeKernels.shape(n, sizes);
+            return b != null ? ws.slot(b.slot(), NodeKernels.dtype(n), shape) : ws.scratch(NodeKernels.dtype(n), shape);
         }
 
         /** A node's value, computing it (and what it reads) if needed. */
@@ -196,12 +309,20 @@ public final class CpuPlan {
                 Tensor[] in = new Tensor[n.inputs().size()];
                 for (int i = 0; i < in.length; i++) in[i] = value(n.input(i));
                 if (n.op() == Op.RECURRENCE) {
-                    boolean wantFinal = finalStateWanted.contains(n);
-                    RecurrenceResult r = recurrences.get(n).run(in, wantFinal);
+                    Node stateOut = finalStateOf.get(n);
+                    boolean wantFinal = stateOut != null;
+                    RecurrenceResult r = recurrences.get(n).run(in, wantFinal, destination(n), wantFinal ? destination(stateOut) : null);
                     if (wantFinal) finalStates.put(n, r.finalState());
                     t = r.output();
+                } else if (n.op() == Op.MATMUL && NodeKernels.dtype(n) == org.linlang.runtime.tensor.DType.F32) {
+                    boolean ta = n.flag("transpose_a"), tb = n.flag("transpose_b");
+                    t = NodeKernels.matmul(in[0], in[1], ta, tb, !ta && tb && RowsTimesWeight.fits(in[0], in[1]) ? destination(n) : null);
+                    if (t.dtype() != NodeKernels.dtype(n)) t = t.to(NodeKernels.dtype(n));
                 } else {
                     t = NodeKernels.eval(n, in, sizes);
+                    // a view of a workspace value made outside a view group outlives what the buffer plan knows of: copy it
+                    Integer gi = groupOf.get(n);
+                    if (ws.holds(t) && (gi == null || schedule.get(gi).kind() != Grouping.Kind.VIEW)) t = t.copy();
                 }
             }
             values.put(n, t);

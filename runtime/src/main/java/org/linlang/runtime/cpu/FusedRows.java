@@ -149,7 +149,7 @@ final class FusedRows {
         return false;
     }
 
-    /** Computes the group's outputs into fresh tensors of the run. */
+    /** Computes the group's outputs where the run places them (its workspace, the caller's buffers), else into fresh tensors. */
     void run(CpuPlan.Run run) {
         long[] shape = new long[domain.size()];
         for (int i = 0; i < shape.length; i++) shape[i] = org.linlang.compiler.ir.Sizes.eval(domain.get(i), run.sizes);
@@ -162,7 +162,8 @@ final class FusedRows {
         MemorySegment[] outSeg = new MemorySegment[members.length];
         for (int i = 0; i < members.length; i++) {
             if (!isOutput[i]) continue;
-            outs[i] = Creation.zeros(NodeKernels.shape(members[i], run.sizes));
+            outs[i] = run.destination(members[i]);
+            if (outs[i] == null) outs[i] = Creation.zeros(NodeKernels.shape(members[i], run.sizes));
             outSeg[i] = outs[i].storage();
         }
         long total = rows;

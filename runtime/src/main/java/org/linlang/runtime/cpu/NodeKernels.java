@@ -142,8 +142,11 @@ final class NodeKernels {
     }
 
     /** numpy's {@code @} with the flagged operands' last two axes swapped (read through strides). */
-    static Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb) {
-        if (!ta && tb && RowsTimesWeight.fits(a, b)) return RowsTimesWeight.multiply(a, b); // decoding: x Wᵀ for a few rows
+    static Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb) { return matmul(a, b, ta, tb, null); }
+
+    /** As above; a decoding product ({@link RowsTimesWeight}) writes into {@code into} when it is not null. */
+    static Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb, Tensor into) {
+        if (!ta && tb && RowsTimesWeight.fits(a, b)) return RowsTimesWeight.multiply(a, b, into); // decoding: x Wᵀ for a few rows
         Tensor x = ta ? a.transpose(-2, -1) : a;
         Tensor y = tb ? b.transpose(-2, -1) : b;
         long m = x.rank() == 1 ? 1 : x.dim(-2), k = x.dim(-1), nn = y.rank() == 1 ? 1 : y.dim(-1);
