@@ -37,6 +37,17 @@ public final class CpuPlan {
     private final Map<Node, Integer> lastUse = new IdentityHashMap<>();
     private final Map<Node, Node> finalStateOf = new IdentityHashMap<>(); // recurrence -> its state_out
     private final Map<Node, Integer> groupOf = new IdentityHashMap<>();
+    /** Nodes of groups that run node by node but have a row pass of their own, which writes where the run says. */
+    private final Map<Node, FusedRows> singles = new IdentityHashMap<>();
+    /**
+     * Values computed by a pass over rows that reads each row of its inputs before it writes that row
+     * of its outputs (a fused group, a fused epilogue): only these may take the buffer of an input
+     * that dies with their group, as the buffer plan allows. A group run node by node would overwrite
+     * the input before its other members read it.
+     */
+    private final java.util.Set<Node> onePass = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Constants of a fixed shape, made once: nothing writes over them (they have no workspace slot). */
+    private final Map<Node, Tensor> constants = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Set<Node> outputNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final BufferPlan buffers;
     /** Workspaces not in use: one per run at a time, so concurrent runs of this plan each take their own. */
@@ -71,6 +82,24 @@ public final class CpuPlan {
                 FusedRows e = FusedRows.epilogue(g);
                 if (e != null) fusedEpilogues.put(g.anchor(), e);
             }
+            for (Grouping.Group g : schedule) {
+                FusedRows whole = fusedGroups.get(g.members().getFirst()), e = g.anchor() == null ? null : fusedEpilogues.get(g.anchor());
+                for (Node m : g.members()) if (whole != null || (e != null && e.computes(m))) onePass.add(m);
+            }
+            for (Grouping.Group g : schedule) {
+                if (g.kind() == Grouping.Kind.VIEW || fusedGroups.containsKey(g.members().getFirst())) continue;
+                FusedRows e = g.anchor() == null ? null : fusedEpilogues.get(g.anchor());
+                for (Node m : g.members()) {
+                    if (e != null && e.computes(m)) continue;
+                    FusedRows one = FusedRows.single(m);
+                    if (one != null) singles.put(m, one);
+                }
+            }
+            for (Node n : graph.nodes()) {
+                if (groupOf.containsKey(n)) continue;
+                FusedRows one = FusedRows.single(n);
+                if (one != null) singles.put(n, one);
+            }
         }
     }
 
@@ -102,6 +131,19 @@ public final class CpuPlan {
     public org.linlang.runtime.tensor.DType stateType(String name) {
         for (Node n : graph.nodesOf(Op.STATE)) if (n.name().equals(name)) return NodeKernels.dtype(n);
         throw new IllegalArgumentException(graph.title() + " has no state " + name);
+    }
+
+    /**
+     * Whether the new value of a state ({@code S'}) always has the shape of the state read
+     * ({@code S}): a recurrent state or a conv cache, not a KV cache that grows. Its buffer can then
+     * be the state's own ({@link #runInto}).
+     */
+    public boolean keepsShape(String state) {
+        for (Node n : graph.nodesOf(Op.STATE)) {
+            if (!n.name().equals(state)) continue;
+            for (Graph.Output o : graph.outputs()) if (o.name().equals(state + "'")) return o.node().type().equals(n.type());
+        }
+        return false;
     }
 
     private List<String> names(Op op) { return graph.nodesOf(op).stream().map(Node::name).toList(); }
@@ -171,7 +213,9 @@ public final class CpuPlan {
         Workspace ws = workspaces.poll();
         if (ws == null) ws = new Workspace(buffers == null ? 0 : buffers.slots().size());
         try {
-            Run run = new Run(values, sizes, ws, direct);
+            java.util.Set<Node> copied = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Graph.Output o : graph.outputs()) if (into.containsKey(o.name()) && !direct.containsKey(o.node())) copied.add(o.node());
+            Run run = new Run(values, sizes, ws, direct, copied);
             for (int p = 0; p < schedule.size(); p++) {
                 Grouping.Group g = schedule.get(p);
                 long start = secondsByKind == null ? 0 : System.nanoTime();
@@ -271,29 +315,37 @@ public final class CpuPlan {
         private final Map<Node, Tensor> finalStates = new IdentityHashMap<>();
         private final Workspace ws;
         private final Map<Node, Tensor> direct;
+        /** Outputs with a caller buffer they are copied into at the end (it overlaps an input). */
+        private final java.util.Set<Node> copiedOut;
         /** The index of the group running. */
         int group = -1;
 
-        Run(Map<Node, Tensor> values, Map<String, Long> sizes, Workspace ws, Map<Node, Tensor> direct) {
+        Run(Map<Node, Tensor> values, Map<String, Long> sizes, Workspace ws, Map<Node, Tensor> direct, java.util.Set<Node> copiedOut) {
             this.values = values;
             this.sizes = sizes;
             this.ws = ws;
             this.direct = direct;
+            this.copiedOut = copiedOut;
         }
 
         /**
          * Where the kernel computing {@code n} writes it, or null for a fresh tensor: the caller's
          * buffer of an output, the workspace slot the buffer plan gives a value of the running group,
-         * the group's scratch for a value the plan does not place (it dies in the group). An output
-         * without a buffer is fresh: it escapes to the caller.
+         * the group's scratch for a value the plan does not place (it dies in the group), a block of
+         * its own for a node outside every group or an output copied into an overlapping caller
+         * buffer at the end. An output without a buffer is fresh: it escapes to the caller.
          */
         Tensor destination(Node n) {
             Tensor d = direct.get(n);
             if (d != null) return d;
-            if (outputNodes.contains(n) || groupOf.getOrDefault(n, -1) != group) return null;
+            if (outputNodes.contains(n)) return copiedOut.contains(n) ? ws.own(n, NodeKernels.dtype(n), NodeKernels.shape(n, sizes)) : null;
+            Integer g = groupOf.get(n);
+            if (g == null) return ws.own(n, NodeKernels.dtype(n), NodeKernels.shape(n, sizes));
+            if (g != group) return null;
             BufferPlan.Buffer b = buffers == null ? null : buffers.bufferOf(n);
             if (b != null && (b.slot() < 0 || b.lastUse() == Integer.MAX_VALUE)) return null;
             long[] shape = NodeKernels.shape(n, sizes);
+            if (b != null && b.inPlace() && !onePass.contains(n)) return ws.own(n, NodeKernels.dtype(n), shape);
             return b != null ? ws.slot(b.slot(), NodeKernels.dtype(n), shape) : ws.scratch(NodeKernels.dtype(n), shape);
         }
 
@@ -318,11 +370,26 @@ public final class CpuPlan {
                     boolean ta = n.flag("transpose_a"), tb = n.flag("transpose_b");
                     t = NodeKernels.matmul(in[0], in[1], ta, tb, !ta && tb && RowsTimesWeight.fits(in[0], in[1]) ? destination(n) : null);
                     if (t.dtype() != NodeKernels.dtype(n)) t = t.to(NodeKernels.dtype(n));
+                } else if (singles.containsKey(n)) {
+                    singles.get(n).run(this);
+                    return values.get(n);
+                } else if (n.op() == Op.CONSTANT && n.type().dims().stream().allMatch(d -> d.symbols().isEmpty())) {
+                    t = constants.computeIfAbsent(n, c -> NodeKernels.eval(c, in, sizes));
                 } else {
-                    t = NodeKernels.eval(n, in, sizes);
+                    Tensor into = n.op() == Op.SHIFT || n.op() == Op.CONCAT || n.op() == Op.TAKE ? destination(n) : null;
+                    t = into == null ? null : NodeKernels.evalInto(n, in, into);
+                    if (t == null) t = NodeKernels.eval(n, in, sizes);
                     // a view of a workspace value made outside a view group outlives what the buffer plan knows of: copy it
                     Integer gi = groupOf.get(n);
-                    if (ws.holds(t) && (gi == null || schedule.get(gi).kind() != Grouping.Kind.VIEW)) t = t.copy();
+                    if (ws.holds(t) && t != into && (gi == null || schedule.get(gi).kind() != Grouping.Kind.VIEW)) {
+                        Tensor d = destination(n);
+                        if (d != null && d.dtype() == t.dtype()) {
+                            Copies.copy(t, d); // d is another block, or another part of the scratch: never t's elements
+                            t = d;
+                        } else {
+                            t = t.copy();
+                        }
+                    }
                 }
             }
             values.put(n, t);

@@ -36,7 +36,44 @@ final class NodeKernels {
         return r.dtype() == want ? r : r.to(want);
     }
 
-    static DType dtype(Node n) { return DType.fromLin(n.type().dtype().lin()); }
+    private static final DType[] BY_COMPILER_TYPE = new DType[org.linlang.compiler.types.DType.values().length];
+
+    static {
+        for (var t : org.linlang.compiler.types.DType.values()) BY_COMPILER_TYPE[t.ordinal()] = DType.fromLin(t.lin());
+    }
+
+    /** The node's element type (a table lookup: it is asked for on every call, decoding steps included). */
+    /**
+     * The node computed into {@code into} (a contiguous tensor of its type: a workspace slot), for the
+     * ops that move elements — shift, concat, take, a slice's copy — or null when this op has no such
+     * form here.
+     */
+    static Tensor evalInto(Node n, Tensor[] in, Tensor into) {
+        return switch (n.op()) {
+            case SHIFT -> in[0].dtype() == into.dtype() ? Gathers.shift(in[0], ((Number) n.attr("by")).longValue(), n.intAttr("axis"), into) : null;
+            case CONCAT -> {
+                int axis = n.intAttr("axis");
+                long at = 0;
+                for (Tensor t : in) {
+                    long len = t.dim(axis);
+                    into.slice(axis, at, at + len, 1).copyFrom(t);
+                    at += len;
+                }
+                yield into;
+            }
+            case TAKE -> {
+                if (in[0].dtype() != into.dtype()) yield null;
+                try {
+                    yield Gathers.take(in[0], in[1], into);
+                } catch (IllegalArgumentException e) {
+                    throw new CpuEngineException(e.getMessage());
+                }
+            }
+            default -> null;
+        };
+    }
+
+    static DType dtype(Node n) { return BY_COMPILER_TYPE[n.type().dtype().ordinal()]; }
 
     static long[] shape(Node n, Map<String, Long> sizes) {
         List<Dim> dims = n.type().dims();

@@ -1,6 +1,9 @@
 package org.linlang.runtime.cpu;
 
 import java.lang.foreign.MemorySegment;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.linlang.compiler.ir.Node;
 import org.linlang.runtime.tensor.Creation;
 import org.linlang.runtime.tensor.DType;
 import org.linlang.runtime.tensor.Tensor;
@@ -22,6 +25,7 @@ final class Workspace {
     private final MemorySegment[] slots;
     private MemorySegment scratch = MemorySegment.NULL;
     private long scratchUsed;
+    private final Map<Node, MemorySegment> owned = new IdentityHashMap<>();
 
     Workspace(int slotCount) {
         slots = new MemorySegment[slotCount];
@@ -32,6 +36,18 @@ final class Workspace {
         long bytes = numel(shape) * type.byteSize();
         if (slots[s] == null || slots[s].byteSize() < bytes) slots[s] = block(bytes);
         return Tensor.wrap(slots[s], type, shape, strides(shape), 0);
+    }
+
+    /**
+     * A contiguous tensor over a block of {@code n}'s own, grown if too small: for a value the plan
+     * does not place but the run must keep (a node outside every group, read wherever it is needed;
+     * an output whose caller buffer it is copied into at the end).
+     */
+    Tensor own(Node n, DType type, long[] shape) {
+        long bytes = numel(shape) * type.byteSize();
+        MemorySegment m = owned.get(n);
+        if (m == null || m.byteSize() < bytes) owned.put(n, m = block(bytes));
+        return Tensor.wrap(m, type, shape, strides(shape), 0);
     }
 
     /** Starts a group: its scratch values are dead. */
@@ -56,7 +72,7 @@ final class Workspace {
         MemorySegment m = t.storage();
         if (m == scratch) return true;
         for (MemorySegment s : slots) if (s == m) return true;
-        return false;
+        return owned.containsValue(m);
     }
 
     static long numel(long[] shape) {

@@ -40,6 +40,8 @@ public final class CompiledCalls {
     private final PrintStream err;
     private final Map<Key, Object> plans = new HashMap<>(); // a CpuPlan, or the refusal's message
     private final Set<LinBlockClass> toldInterp = new HashSet<>();
+    /** State tensors a compiled call made and stored in a session, so nothing else can hold them: updated in place next time. */
+    private final Set<Tensor> ownStates = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     public CompiledCalls(Engine engine, PrintStream err) {
         this.engine = engine;
@@ -107,21 +109,40 @@ public final class CompiledCalls {
                 if (s != null && s.owner().raw(s.slot()) instanceof LinTensor t) inputs.put(name, t.tensor());
             }
         }
+        // a session's state that an earlier compiled call wrote, and that keeps its shape, is updated in place: a
+        // decoding step then writes no new state tensors (a state from anywhere else may be shared, so it is replaced)
+        Map<String, Tensor> into = new HashMap<>();
+        if (keep) {
+            for (String name : p.stateNames()) {
+                StateSlot s = states.get(name);
+                if (s != null && s.owner().raw(s.slot()) instanceof LinTensor t && ownStates.contains(t.tensor()) && p.keepsShape(name)) {
+                    into.put(name + "'", t.tensor());
+                }
+            }
+        }
         Map<String, Tensor> out;
         try {
-            out = p.run(inputs, weights::get);
+            out = p.runInto(inputs, weights::get, into);
         } catch (CpuEngineException e) {
             return refuse(cls, e.getMessage()); // e.g. arguments of another rank than the plan's (a Linear on [N, d])
         }
         if (keep) {
             for (var e : out.entrySet()) {
-                if (!e.getKey().endsWith("'")) continue;
+                if (!e.getKey().endsWith("'") || into.get(e.getKey()) == e.getValue()) continue;
                 String name = e.getKey().substring(0, e.getKey().length() - 1);
                 StateSlot s = states.get(name);
-                if (s != null) s.owner().set(s.slot(), new LinTensor(e.getValue().to(p.stateType(name))));
+                if (s == null) continue;
+                Tensor v = e.getValue().to(p.stateType(name));
+                if (!sharesWithAny(v, inputs.values()) && !sharesWithAny(v, weights.values())) ownStates.add(v);
+                s.owner().set(s.slot(), new LinTensor(v));
             }
         }
         return result(out);
+    }
+
+    private static boolean sharesWithAny(Tensor t, java.util.Collection<Tensor> others) {
+        for (Tensor o : others) if (o.sharesStorageWith(t)) return true;
+        return false;
     }
 
     private Object compile(LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host,
