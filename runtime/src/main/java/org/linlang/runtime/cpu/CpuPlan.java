@@ -20,8 +20,9 @@ import org.linlang.runtime.tensor.Tensor;
  * cpu engine. Each group of the schedule runs as one kernel where the engine has one — a fused pass
  * over rows for elementwise and row-wise groups ({@link FusedRows}), OpenBLAS or a Java loop for a
  * matrix product, the chunked or sequential recurrence kernels ({@link RecurrenceKernel}) — and node
- * by node over whole tensors otherwise ({@link NodeKernels}). A value is dropped after the last
- * group that reads it, as the buffer plan's lifetimes say.
+ * by node over whole tensors otherwise ({@link NodeKernels}). Intermediate values live in a
+ * {@link Workspace} laid out from the buffer plan and kept from run to run; outputs are fresh, or the
+ * caller's buffers ({@link #runInto}).
  *
  * <p>Everything the engine cannot run is found when the plan is made, not half way through a call:
  * {@link #of} throws a {@link CpuEngineException} naming the op and why (a conv or KV cache marker of
