@@ -247,8 +247,8 @@ public final class CpuPlan {
                 if (dst != null) {
                     if (!SequentialKernel.sameElements(t, dst)) dst.copyFrom(t);
                     t = dst;
-                } else if (!t.isContiguous() || ws.holds(t)) {
-                    t = t.copy(); // an output escapes to the caller: never a view of the workspace
+                } else if (!t.isContiguous() || ws.holds(t) || constants.get(o.node()) == t) {
+                    t = t.copy(); // an output escapes to the caller: never a view of the workspace or of a kept constant
                 }
                 out.put(o.name(), t);
             }
