@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.linlang.compiler.ir.BufferPlan;
 import org.linlang.compiler.ir.Graph;
 import org.linlang.compiler.ir.Grouping;
 import org.linlang.compiler.ir.Node;
@@ -20,8 +21,9 @@ import org.linlang.runtime.tensor.Tensor;
  * cpu engine. Each group of the schedule runs as one kernel where the engine has one — a fused pass
  * over rows for elementwise and row-wise groups ({@link FusedRows}), OpenBLAS or a Java loop for a
  * matrix product, the chunked or sequential recurrence kernels ({@link RecurrenceKernel}) — and node
- * by node over whole tensors otherwise ({@link NodeKernels}). A value is dropped after the last
- * group that reads it, as the buffer plan's lifetimes say.
+ * by node over whole tensors otherwise ({@link NodeKernels}). Intermediate values live in a
+ * {@link Workspace} laid out from the buffer plan and kept from run to run; outputs are fresh, or the
+ * caller's buffers ({@link #runInto}).
  *
  * <p>Everything the engine cannot run is found when the plan is made, not half way through a call:
  * {@link #of} throws a {@link CpuEngineException} naming the op and why (a conv or KV cache marker of
@@ -35,7 +37,23 @@ public final class CpuPlan {
     private final Map<Node, FusedRows> fusedGroups = new IdentityHashMap<>();
     private final Map<Node, FusedRows> fusedEpilogues = new IdentityHashMap<>();
     private final Map<Node, Integer> lastUse = new IdentityHashMap<>();
-    private final java.util.Set<Node> finalStateWanted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<Node, Node> finalStateOf = new IdentityHashMap<>(); // recurrence -> its state_out
+    private final Map<Node, Integer> groupOf = new IdentityHashMap<>();
+    /** Nodes of groups that run node by node but have a row pass of their own, which writes where the run says. */
+    private final Map<Node, FusedRows> singles = new IdentityHashMap<>();
+    /**
+     * Values computed by a pass over rows that reads each row of its inputs before it writes that row
+     * of its outputs (a fused group, a fused epilogue): only these may take the buffer of an input
+     * that dies with their group, as the buffer plan allows. A group run node by node would overwrite
+     * the input before its other members read it.
+     */
+    private final java.util.Set<Node> onePass = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Constants of a fixed shape, made once: nothing writes over them (they have no workspace slot). */
+    private final Map<Node, Tensor> constants = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<Node> outputNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final BufferPlan buffers;
+    /** Workspaces not in use: one per run at a time, so concurrent runs of this plan each take their own. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Workspace> workspaces = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private CpuPlan(Graph graph, boolean fused) {
         this.graph = graph;
@@ -51,7 +69,10 @@ public final class CpuPlan {
                 default -> { }
             }
         }
-        for (Node n : graph.nodes()) if (n.op() == Op.STATE_OUT) finalStateWanted.add(n.input(0));
+        for (Node n : graph.nodes()) if (n.op() == Op.STATE_OUT) finalStateOf.put(n.input(0), n);
+        for (Grouping.Group g : schedule) for (Node m : g.members()) groupOf.put(m, g.index());
+        for (Graph.Output o : graph.outputs()) outputNodes.add(o.node());
+        this.buffers = graph.plan();
         for (int p = 0; p < schedule.size(); p++) {
             for (Node member : schedule.get(p).members()) for (Node i : member.inputs()) lastUse.merge(i, p, Math::max);
         }
@@ -62,6 +83,24 @@ public final class CpuPlan {
                 if (f != null) fusedGroups.put(g.members().getFirst(), f);
                 FusedRows e = FusedRows.epilogue(g);
                 if (e != null) fusedEpilogues.put(g.anchor(), e);
+            }
+            for (Grouping.Group g : schedule) {
+                FusedRows whole = fusedGroups.get(g.members().getFirst()), e = g.anchor() == null ? null : fusedEpilogues.get(g.anchor());
+                for (Node m : g.members()) if (whole != null || (e != null && e.computes(m))) onePass.add(m);
+            }
+            for (Grouping.Group g : schedule) {
+                if (g.kind() == Grouping.Kind.VIEW || fusedGroups.containsKey(g.members().getFirst())) continue;
+                FusedRows e = g.anchor() == null ? null : fusedEpilogues.get(g.anchor());
+                for (Node m : g.members()) {
+                    if (e != null && e.computes(m)) continue;
+                    FusedRows one = FusedRows.single(m);
+                    if (one != null) singles.put(m, one);
+                }
+            }
+            for (Node n : graph.nodes()) {
+                if (groupOf.containsKey(n)) continue;
+                FusedRows one = FusedRows.single(n);
+                if (one != null) singles.put(n, one);
             }
         }
     }
@@ -96,14 +135,29 @@ public final class CpuPlan {
         throw new IllegalArgumentException(graph.title() + " has no state " + name);
     }
 
+    /**
+     * Whether the new value of a state ({@code S'}) always has the shape of the state read
+     * ({@code S}): a recurrent state or a conv cache, not a KV cache that grows. Its buffer can then
+     * be the state's own ({@link #runInto}).
+     */
+    public boolean keepsShape(String state) {
+        for (Node n : graph.nodesOf(Op.STATE)) {
+            if (!n.name().equals(state)) continue;
+            for (Graph.Output o : graph.outputs()) if (o.name().equals(state + "'")) return o.node().type().equals(n.type());
+        }
+        return false;
+    }
+
     private List<String> names(Op op) { return graph.nodesOf(op).stream().map(Node::name).toList(); }
 
     /**
      * Runs the graph. {@code inputs} holds the inputs and states by name; {@code weights} gives each
-     * weight by its dotted name. Returns the outputs by name, in the graph's order.
+     * weight by its dotted name. Returns the outputs by name, in the graph's order, as fresh tensors
+     * (they belong to the caller); the intermediate values live in a workspace of this plan, reused
+     * from run to run.
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Function<String, Tensor> weights) {
-        return run(inputs, weights, null);
+        return runInto(inputs, weights, Map.of(), null);
     }
 
     /**
@@ -112,6 +166,24 @@ public final class CpuPlan {
      * call's time goes, for {@code lin bench}.
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Function<String, Tensor> weights, Map<String, Double> secondsByKind) {
+        return runInto(inputs, weights, Map.of(), secondsByKind);
+    }
+
+    /**
+     * Runs the graph into caller-owned buffers: each output named in {@code into} is written into
+     * that tensor, which must have the output's element type and shape and be writable; the others
+     * are returned fresh. A state's new value ({@code S'}) may go into the very tensor given as the
+     * state {@code S}: the state is then updated in place. With every output given, a run in the
+     * steady state (sizes seen before) asks for no tensor memory in the kernels that have a form
+     * into a buffer (fused rows, recurrences, decoding products); see docs/cpu-kernels.md, "Memory".
+     * Returns every output by name, the given buffers included.
+     */
+    public Map<String, Tensor> runInto(Map<String, Tensor> inputs, Function<String, Tensor> weights, Map<String, Tensor> into) {
+        return runInto(inputs, weights, into, null);
+    }
+
+    private Map<String, Tensor> runInto(Map<String, Tensor> inputs, Function<String, Tensor> weights, Map<String, Tensor> into,
+                                        Map<String, Double> secondsByKind) {
         Map<Node, Tensor> values = new IdentityHashMap<>();
         List<Map.Entry<Node, long[]>> given = new ArrayList<>();
         List<Node> empty = new ArrayList<>();
@@ -141,33 +213,97 @@ public final class CpuPlan {
                 throw new CpuEngineException(graph.title() + " was compiled for sizes where " + guard + ", which fails for " + sizes);
             }
         }
-        Run run = new Run(values, sizes);
-        for (int p = 0; p < schedule.size(); p++) {
-            Grouping.Group g = schedule.get(p);
-            long start = secondsByKind == null ? 0 : System.nanoTime();
-            FusedRows f = fusedGroups.get(g.members().getFirst());
-            FusedRows epilogue = g.anchor() == null ? null : fusedEpilogues.get(g.anchor());
-            if (f != null) {
-                f.run(run);
-            } else if (epilogue != null) {
-                for (Node m : g.members()) if (!epilogue.computes(m)) run.value(m);
-                epilogue.run(run);
-            } else {
-                for (Node m : g.members()) run.value(m);
+        Map<Node, Tensor> direct = callerBuffers(into, values, sizes);
+        Workspace ws = workspaces.poll();
+        if (ws == null) ws = new Workspace(buffers == null ? 0 : buffers.slots().size());
+        try {
+            java.util.Set<Node> copied = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Graph.Output o : graph.outputs()) if (into.containsKey(o.name()) && !direct.containsKey(o.node())) copied.add(o.node());
+            Run run = new Run(values, sizes, ws, direct, copied);
+            for (int p = 0; p < schedule.size(); p++) {
+                Grouping.Group g = schedule.get(p);
+                long start = secondsByKind == null ? 0 : System.nanoTime();
+                run.group = p;
+                ws.resetScratch();
+                FusedRows f = fusedGroups.get(g.members().getFirst());
+                FusedRows epilogue = g.anchor() == null ? null : fusedEpilogues.get(g.anchor());
+                if (f != null) {
+                    f.run(run);
+                } else if (epilogue != null) {
+                    for (Node m : g.members()) if (!epilogue.computes(m)) run.value(m);
+                    epilogue.run(run);
+                } else {
+                    for (Node m : g.members()) run.value(m);
+                }
+                if (secondsByKind != null) {
+                    String title = g.title() + (f != null ? " fused" : epilogue != null ? " + fused epilogue" : "");
+                    secondsByKind.merge(title, (System.nanoTime() - start) / 1e9, Double::sum);
+                }
+                for (Node m : g.members()) release(run, m, p);
+                for (Node m : g.members()) for (Node i : m.inputs()) release(run, i, p);
             }
-            if (secondsByKind != null) {
-                String title = g.title() + (f != null ? " fused" : epilogue != null ? " + fused epilogue" : "");
-                secondsByKind.merge(title, (System.nanoTime() - start) / 1e9, Double::sum);
+            run.group = -1;
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Graph.Output o : graph.outputs()) {
+                Tensor t = run.value(o.node());
+                Tensor dst = into.get(o.name());
+                if (dst != null) {
+                    if (!SequentialKernel.sameElements(t, dst)) dst.copyFrom(t);
+                    t = dst;
+                } else if (!t.isContiguous() || ws.holds(t) || constants.get(o.node()) == t) {
+                    t = t.copy(); // an output escapes to the caller: never a view of the workspace or of a kept constant
+                }
+                out.put(o.name(), t);
             }
-            for (Node m : g.members()) release(run, m, p);
-            for (Node m : g.members()) for (Node i : m.inputs()) release(run, i, p);
+            return out;
+        } finally {
+            workspaces.add(ws);
         }
-        Map<String, Tensor> out = new LinkedHashMap<>();
+    }
+
+    /**
+     * The outputs the kernels may write straight into the caller's buffers: checked against the
+     * outputs' types, and left out (written by a copy at the end) when a buffer overlaps an input,
+     * which a kernel might still read after writing it — except a state's new value over that
+     * state itself, which the recurrence kernels update block by block in place.
+     */
+    private Map<Node, Tensor> callerBuffers(Map<String, Tensor> into, Map<Node, Tensor> values, Map<String, Long> sizes) {
+        if (into.isEmpty()) return Map.of();
+        Map<Node, Tensor> direct = new IdentityHashMap<>();
         for (Graph.Output o : graph.outputs()) {
-            Tensor t = run.value(o.node());
-            out.put(o.name(), t.isContiguous() ? t : t.copy());
+            Tensor dst = into.get(o.name());
+            if (dst == null) continue;
+            Node n = o.node();
+            long[] shape = NodeKernels.shape(n, sizes);
+            if (dst.dtype() != NodeKernels.dtype(n) || !java.util.Arrays.equals(dst.shape(), shape) || dst.isReadOnly()) {
+                throw new CpuEngineException("the buffer for output '" + o.name() + "' of " + graph.title() + " is " + dst.dtype().lin()
+                        + java.util.Arrays.toString(dst.shape()) + (dst.isReadOnly() ? " (read-only)" : "") + ", but the output is "
+                        + NodeKernels.dtype(n).lin() + java.util.Arrays.toString(shape));
+            }
+            if (!dst.isContiguous()) continue;
+            Tensor stateIn = n.op() == Op.STATE_OUT ? stateRead(n, values) : null;
+            boolean overlaps = false;
+            for (Tensor t : values.values()) {
+                if (t == stateIn && SequentialKernel.sameElements(t, dst)) continue;
+                if (t.sharesStorageWith(dst)) overlaps = true;
+            }
+            if (!overlaps) direct.put(n, dst);
         }
-        return out;
+        for (String name : into.keySet()) {
+            if (graph.outputs().stream().noneMatch(o -> o.name().equals(name))) {
+                throw new CpuEngineException(graph.title() + " has no output '" + name + "'");
+            }
+        }
+        return direct;
+    }
+
+    /** The state tensor the recurrence of a state_out reads, or null. */
+    private static Tensor stateRead(Node stateOut, Map<Node, Tensor> values) {
+        Node rec = stateOut.input(0);
+        var rc = rec.recurrence();
+        if (rc == null || rc.stateInputs() == 0) return null;
+        Node s = rec.input(rc.stepInputs() + rc.stateNames().indexOf((String) stateOut.attr("state")));
+        return values.get(s);
     }
 
     /** As in the interpreter: a state not given is zeros of its type, each size no input binds being 0 (P of an empty KV cache). */
@@ -217,10 +353,40 @@ public final class CpuPlan {
         final Map<Node, Tensor> values;
         final Map<String, Long> sizes;
         private final Map<Node, Tensor> finalStates = new IdentityHashMap<>();
+        private final Workspace ws;
+        private final Map<Node, Tensor> direct;
+        /** Outputs with a caller buffer they are copied into at the end (it overlaps an input). */
+        private final java.util.Set<Node> copiedOut;
+        /** The index of the group running. */
+        int group = -1;
 
-        Run(Map<Node, Tensor> values, Map<String, Long> sizes) {
+        Run(Map<Node, Tensor> values, Map<String, Long> sizes, Workspace ws, Map<Node, Tensor> direct, java.util.Set<Node> copiedOut) {
             this.values = values;
             this.sizes = sizes;
+            this.ws = ws;
+            this.direct = direct;
+            this.copiedOut = copiedOut;
+        }
+
+        /**
+         * Where the kernel computing {@code n} writes it, or null for a fresh tensor: the caller's
+         * buffer of an output, the workspace slot the buffer plan gives a value of the running group,
+         * the group's scratch for a value the plan does not place (it dies in the group), a block of
+         * its own for a node outside every group or an output copied into an overlapping caller
+         * buffer at the end. An output without a buffer is fresh: it escapes to the caller.
+         */
+        Tensor destination(Node n) {
+            Tensor d = direct.get(n);
+            if (d != null) return d;
+            if (outputNodes.contains(n)) return copiedOut.contains(n) ? ws.own(n, NodeKernels.dtype(n), NodeKernels.shape(n, sizes)) : null;
+            Integer g = groupOf.get(n);
+            if (g == null) return ws.own(n, NodeKernels.dtype(n), NodeKernels.shape(n, sizes));
+            if (g != group) return null;
+            BufferPlan.Buffer b = buffers == null ? null : buffers.bufferOf(n);
+            if (b != null && (b.slot() < 0 || b.lastUse() == Integer.MAX_VALUE)) return null;
+            long[] shape = NodeKernels.shape(n, sizes);
+            if (b != null && b.inPlace() && !onePass.contains(n)) return ws.own(n, NodeKernels.dtype(n), shape);
+            return b != null ? ws.slot(b.slot(), NodeKernels.dtype(n), shape) : ws.scratch(NodeKernels.dtype(n), shape);
         }
 
         /** A node's value, computing it (and what it reads) if needed. */
@@ -235,12 +401,35 @@ public final class CpuPlan {
                 Tensor[] in = new Tensor[n.inputs().size()];
                 for (int i = 0; i < in.length; i++) in[i] = value(n.input(i));
                 if (n.op() == Op.RECURRENCE) {
-                    boolean wantFinal = finalStateWanted.contains(n);
-                    RecurrenceResult r = recurrences.get(n).run(in, wantFinal);
+                    Node stateOut = finalStateOf.get(n);
+                    boolean wantFinal = stateOut != null;
+                    RecurrenceResult r = recurrences.get(n).run(in, wantFinal, destination(n), wantFinal ? destination(stateOut) : null);
                     if (wantFinal) finalStates.put(n, r.finalState());
                     t = r.output();
+                } else if (n.op() == Op.MATMUL && NodeKernels.dtype(n) == org.linlang.runtime.tensor.DType.F32) {
+                    boolean ta = n.flag("transpose_a"), tb = n.flag("transpose_b");
+                    t = NodeKernels.matmul(in[0], in[1], ta, tb, !ta && tb && RowsTimesWeight.fits(in[0], in[1]) ? destination(n) : null);
+                    if (t.dtype() != NodeKernels.dtype(n)) t = t.to(NodeKernels.dtype(n));
+                } else if (singles.containsKey(n)) {
+                    singles.get(n).run(this);
+                    return values.get(n);
+                } else if (n.op() == Op.CONSTANT && n.type().dims().stream().allMatch(d -> d.symbols().isEmpty())) {
+                    t = constants.computeIfAbsent(n, c -> NodeKernels.eval(c, in, sizes));
                 } else {
-                    t = NodeKernels.eval(n, in, sizes);
+                    Tensor into = n.op() == Op.SHIFT || n.op() == Op.CONCAT || n.op() == Op.TAKE ? destination(n) : null;
+                    t = into == null ? null : NodeKernels.evalInto(n, in, into);
+                    if (t == null) t = NodeKernels.eval(n, in, sizes);
+                    // a view of a workspace value made outside a view group outlives what the buffer plan knows of: copy it
+                    Integer gi = groupOf.get(n);
+                    if (ws.holds(t) && t != into && (gi == null || schedule.get(gi).kind() != Grouping.Kind.VIEW)) {
+                        Tensor d = destination(n);
+                        if (d != null && d.dtype() == t.dtype()) {
+                            Copies.copy(t, d); // d is another block, or another part of the scratch: never t's elements
+                            t = d;
+                        } else {
+                            t = t.copy();
+                        }
+                    }
                 }
             }
             values.put(n, t);

@@ -37,13 +37,14 @@ final class DeltaChunk {
     private final int[] map;
 
     /**
-     * Runs one work item on this thread's workspace, kept from the last call when the sizes match:
-     * short calls then allocate nothing here (a workspace is about {@code 4 (3CK + 2C² + 4Cw + Kw)} bytes).
+     * Runs one work item on this thread's workspace, kept from the last call when it is large enough (a
+     * call shorter than a chunk uses the rows it needs of a full chunk's workspace): repeated calls then
+     * allocate nothing here (a workspace is about {@code 4 (3CK + 2C² + 4Cw + Kw)} bytes).
      */
     static void run(Problem p, int b, int h, int v0, int w) {
         DeltaChunk d = CACHE.get();
-        if (d == null || d.busy || d.C != p.chunk || d.K != p.keys || d.w != w) {
-            d = new DeltaChunk(p.chunk, p.keys, w);
+        if (d == null || d.busy || d.C < p.chunk || d.K != p.keys || d.w != w) {
+            d = new DeltaChunk(Math.max(p.chunk, p.requestedChunk), p.keys, w);
             CACHE.set(d);
         }
         d.busy = true;
@@ -77,8 +78,8 @@ final class DeltaChunk {
 
     private void run(int b, int h, int v0) {
         p.loadState(b, h, v0, w, s);
-        for (int t0 = 0; t0 < p.time; t0 += C) {
-            int L = Math.min(C, p.time - t0);
+        for (int t0 = 0; t0 < p.time; t0 += p.chunk) {
+            int L = Math.min(p.chunk, p.time - t0);
             load(b, h, v0, t0, L);
             chunk(L);
             for (int i = 0; i < L; i++) p.out.write(b, t0 + i, h, v0, ps, i * w, w);

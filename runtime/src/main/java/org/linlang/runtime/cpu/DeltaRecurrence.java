@@ -28,7 +28,13 @@ public final class DeltaRecurrence {
     /** The chunked form; {@code g} and {@code initialState} may be null. Any length T works. */
     public static RecurrenceResult chunked(Tensor q, Tensor k, Tensor v, Tensor beta, Tensor g, double scale,
                                            Tensor initialState, boolean outputFinalState, int chunkSize) {
-        Problem p = Problem.delta(q, k, v, beta, g, scale, initialState, outputFinalState);
+        return chunked(q, k, v, beta, g, scale, initialState, outputFinalState, chunkSize, null, null);
+    }
+
+    /** The chunked form into the caller's {@code out} and {@code fin} where they are not null (see {@link Problem#diagonal}). */
+    static RecurrenceResult chunked(Tensor q, Tensor k, Tensor v, Tensor beta, Tensor g, double scale, Tensor initialState,
+                                    boolean outputFinalState, int chunkSize, Tensor out, Tensor fin) {
+        Problem p = Problem.delta(q, k, v, beta, g, scale, initialState, outputFinalState, out, fin);
         WorkerPool pool = WorkerPool.shared();
         p.plan(chunkSize, pool.threads());
         if (p.time > 0 || p.last != null) {
@@ -44,7 +50,13 @@ public final class DeltaRecurrence {
     /** The sequential form, token by token, with fresh output and state tensors. */
     public static RecurrenceResult sequential(Tensor q, Tensor k, Tensor v, Tensor beta, Tensor g, double scale,
                                               Tensor initialState, boolean outputFinalState) {
-        Problem p = Problem.delta(q, k, v, beta, g, scale, initialState, true);
+        return sequential(q, k, v, beta, g, scale, initialState, outputFinalState, null, null);
+    }
+
+    /** The sequential form into the caller's {@code out} and {@code fin} where they are not null (see {@link Problem#diagonal}). */
+    static RecurrenceResult sequential(Tensor q, Tensor k, Tensor v, Tensor beta, Tensor g, double scale, Tensor initialState,
+                                       boolean outputFinalState, Tensor out, Tensor fin) {
+        Problem p = Problem.delta(q, k, v, beta, g, scale, initialState, true, out, outputFinalState ? fin : null);
         SequentialKernel.run(p);
         return new RecurrenceResult(p.output, outputFinalState ? p.finalState : null);
     }

@@ -44,12 +44,16 @@ final class DiagonalChunk {
     private final float[] step, fwd, bwd;
     private final int[] map;
 
-    /** Runs one work item on this thread's workspace, kept from the last call when the sizes match. */
+    /**
+     * Runs one work item on this thread's workspace, kept from the last call when it is large enough (a
+     * call shorter than a chunk uses the rows it needs of a full chunk's workspace), so repeated calls
+     * allocate nothing here.
+     */
     static void run(Problem p, int b, int h, int v0, int w) {
         boolean channel = p.gate == Checks.CHANNEL_GATE;
         DiagonalChunk d = CACHE.get();
-        if (d == null || d.busy || d.C != p.chunk || d.K != p.keys || d.w != w || d.channel != channel) {
-            d = new DiagonalChunk(p.chunk, p.keys, w, channel);
+        if (d == null || d.busy || d.C < p.chunk || d.K != p.keys || d.w != w || d.channel != channel) {
+            d = new DiagonalChunk(Math.max(p.chunk, p.requestedChunk), p.keys, w, channel);
             CACHE.set(d);
         }
         d.busy = true;
@@ -92,8 +96,8 @@ final class DiagonalChunk {
 
     private void run(int b, int h, int v0) {
         p.loadState(b, h, v0, w, s);
-        for (int t0 = 0; t0 < p.time; t0 += C) {
-            int L = Math.min(C, p.time - t0);
+        for (int t0 = 0; t0 < p.time; t0 += p.chunk) {
+            int L = Math.min(p.chunk, p.time - t0);
             load(b, h, v0, t0, L);
             if (p.gate == Checks.CHANNEL_GATE) channelChunk(L);
             else scalarChunk(L);

@@ -98,8 +98,23 @@ final class FusedRows {
         return of(ms, outs, g.anchor().type().dims());
     }
 
+    /**
+     * One node of a group that runs node by node, as a row pass of its own, or null: the same pass as
+     * its node kernel, but into the memory the run gives it (a workspace slot) instead of a fresh
+     * tensor.
+     */
+    static FusedRows single(Node n) {
+        if (n.op().kind != Op.Kind.ELEMENTWISE && n.op().kind != Op.Kind.REDUCE && n.op() != Op.SOFTMAX && n.op() != Op.CUMSUM) return null;
+        if (n.inputs().isEmpty()) return null;
+        List<Dim> domain = n.op().shrinks() ? n.input(0).type().dims() : n.type().dims();
+        for (Node in : n.inputs()) if (in.type().rank() > domain.size()) return null;
+        return of(List.of(n), List.of(n), domain, true);
+    }
+
     /** The members in graph order (inputs first), the ones written out, and the domain; null when a row pass cannot do them. */
-    static FusedRows of(List<Node> ms, List<Node> outputs, List<Dim> domain) {
+    static FusedRows of(List<Node> ms, List<Node> outputs, List<Dim> domain) { return of(ms, outputs, domain, false); }
+
+    private static FusedRows of(List<Node> ms, List<Node> outputs, List<Dim> domain, boolean single) {
         if (domain.isEmpty() || outputs.isEmpty()) return null;
         List<Dim> row = new ArrayList<>(domain);
         row.set(row.size() - 1, Dim.of(1));
@@ -113,7 +128,9 @@ final class FusedRows {
                 if (!in.type().dtype().isFloat() || !broadcastsTo(in.type().dims(), domain)) return null;
             }
         }
-        if (ms.size() < 2 && outputs.size() == ms.size() && ms.getFirst().op().kind != Op.Kind.REDUCE) return null; // one op: the node kernel is the same pass
+        if (!single && ms.size() < 2 && outputs.size() == ms.size() && ms.getFirst().op().kind != Op.Kind.REDUCE) {
+            return null; // one op: the node kernel is the same pass
+        }
         return new FusedRows(ms, domain, outputs);
     }
 
@@ -149,7 +166,7 @@ final class FusedRows {
         return false;
     }
 
-    /** Computes the group's outputs into fresh tensors of the run. */
+    /** Computes the group's outputs where the run places them (its workspace, the caller's buffers), else into fresh tensors. */
     void run(CpuPlan.Run run) {
         long[] shape = new long[domain.size()];
         for (int i = 0; i < shape.length; i++) shape[i] = org.linlang.compiler.ir.Sizes.eval(domain.get(i), run.sizes);
@@ -160,10 +177,13 @@ final class FusedRows {
         for (int e = 0; e < ext.length; e++) ext[e] = Operand.of(run.value(externals.get(e)), shape);
         Tensor[] outs = new Tensor[members.length];
         MemorySegment[] outSeg = new MemorySegment[members.length];
+        long[] outBase = new long[members.length];
         for (int i = 0; i < members.length; i++) {
             if (!isOutput[i]) continue;
-            outs[i] = Creation.zeros(NodeKernels.shape(members[i], run.sizes));
+            outs[i] = run.destination(members[i]);
+            if (outs[i] == null) outs[i] = Creation.zeros(NodeKernels.shape(members[i], run.sizes));
             outSeg[i] = outs[i].storage();
+            outBase[i] = outs[i].offset() * 4; // a workspace's scratch places values inside one block
         }
         long total = rows;
         int items = (int) ((total + ROWS_PER_ITEM - 1) / ROWS_PER_ITEM);
@@ -175,14 +195,15 @@ final class FusedRows {
             long r0 = (long) item * ROWS_PER_ITEM, r1 = Math.min(total, r0 + ROWS_PER_ITEM);
             float[] extRow = new float[len];
             float[][] extTiles = new float[ext.length][];
-            for (long r = r0; r < r1; r++) rowPass(r, len, ext, extTiles, extRow, tiles, outSeg);
+            for (long r = r0; r < r1; r++) rowPass(r, len, ext, extTiles, extRow, tiles, outSeg, outBase);
         };
         if (total * len < 1 << 14) for (int i = 0; i < items; i++) task.run(i, 0); // a few rows (decoding): not worth waking a thread
         else WorkerPool.shared().run(items, task);
         for (int i = 0; i < members.length; i++) if (isOutput[i]) run.put(members[i], outs[i]);
     }
 
-    private void rowPass(long r, int len, Operand[] ext, float[][] extTiles, float[] spare, float[][] tiles, MemorySegment[] outSeg) {
+    private void rowPass(long r, int len, Operand[] ext, float[][] extTiles, float[] spare, float[][] tiles, MemorySegment[] outSeg,
+                         long[] outBase) {
         for (int e = 0; e < ext.length; e++) {
             Operand o = ext[e];
             if (extTiles[e] == null) extTiles[e] = new float[o.perRow ? 1 : len];
@@ -199,7 +220,7 @@ final class FusedRows {
                 x = spare;
             }
             compute(members[i].op(), x, y, out, n, len);
-            if (outSeg[i] != null) MemorySegment.copy(out, 0, outSeg[i], F32, r * n * 4L, n);
+            if (outSeg[i] != null) MemorySegment.copy(out, 0, outSeg[i], F32, outBase[i] + r * n * 4L, n);
         }
     }
 

@@ -36,7 +36,44 @@ final class NodeKernels {
         return r.dtype() == want ? r : r.to(want);
     }
 
-    static DType dtype(Node n) { return DType.fromLin(n.type().dtype().lin()); }
+    private static final DType[] BY_COMPILER_TYPE = new DType[org.linlang.compiler.types.DType.values().length];
+
+    static {
+        for (var t : org.linlang.compiler.types.DType.values()) BY_COMPILER_TYPE[t.ordinal()] = DType.fromLin(t.lin());
+    }
+
+    /** The node's element type (a table lookup: it is asked for on every call, decoding steps included). */
+    /**
+     * The node computed into {@code into} (a contiguous tensor of its type: a workspace slot), for the
+     * ops that move elements — shift, concat, take, a slice's copy — or null when this op has no such
+     * form here.
+     */
+    static Tensor evalInto(Node n, Tensor[] in, Tensor into) {
+        return switch (n.op()) {
+            case SHIFT -> in[0].dtype() == into.dtype() ? Gathers.shift(in[0], ((Number) n.attr("by")).longValue(), n.intAttr("axis"), into) : null;
+            case CONCAT -> {
+                int axis = n.intAttr("axis");
+                long at = 0;
+                for (Tensor t : in) {
+                    long len = t.dim(axis);
+                    into.slice(axis, at, at + len, 1).copyFrom(t);
+                    at += len;
+                }
+                yield into;
+            }
+            case TAKE -> {
+                if (in[0].dtype() != into.dtype()) yield null;
+                try {
+                    yield Gathers.take(in[0], in[1], into);
+                } catch (IllegalArgumentException e) {
+                    throw new CpuEngineException(e.getMessage());
+                }
+            }
+            default -> null;
+        };
+    }
+
+    static DType dtype(Node n) { return BY_COMPILER_TYPE[n.type().dtype().ordinal()]; }
 
     static long[] shape(Node n, Map<String, Long> sizes) {
         List<Dim> dims = n.type().dims();
@@ -148,8 +185,11 @@ final class NodeKernels {
     }
 
     /** numpy's {@code @} with the flagged operands' last two axes swapped (read through strides). */
-    static Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb) {
-        if (!ta && tb && RowsTimesWeight.fits(a, b)) return RowsTimesWeight.multiply(a, b); // decoding: x Wᵀ for a few rows
+    static Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb) { return matmul(a, b, ta, tb, null); }
+
+    /** As above; a decoding product ({@link RowsTimesWeight}) writes into {@code into} when it is not null. */
+    static Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb, Tensor into) {
+        if (!ta && tb && RowsTimesWeight.fits(a, b)) return RowsTimesWeight.multiply(a, b, into); // decoding: x Wᵀ for a few rows
         Tensor x = ta ? a.transpose(-2, -1) : a;
         Tensor y = tb ? b.transpose(-2, -1) : b;
         long m = x.rank() == 1 ? 1 : x.dim(-2), k = x.dim(-1), nn = y.rank() == 1 ? 1 : y.dim(-1);

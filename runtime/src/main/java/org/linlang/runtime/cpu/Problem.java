@@ -19,10 +19,10 @@ final class Problem {
     final Operand q, k, v, g, beta, initial;
     final Tensor output, finalState;
     final Operand out, last;
-    int chunk, slices, sliceWidth;
+    int chunk, requestedChunk, slices, sliceWidth;
 
     private Problem(String op, boolean delta, Tensor q, Tensor k, Tensor v, Tensor beta, Tensor g, double scale,
-                    Tensor initialState, boolean outputFinalState) {
+                    Tensor initialState, boolean outputFinalState, Tensor outputInto, Tensor finalStateInto) {
         this.op = op;
         this.delta = delta;
         Checks.rank(op, "q", q, 4, "[B, T, H, K]");
@@ -65,18 +65,28 @@ final class Problem {
         this.g = g == null ? null : Operand.of(g);
         this.beta = delta ? Operand.of(beta) : null;
         this.initial = initialState == null ? null : Operand.of(initialState);
-        this.output = Creation.zeros(bB, bT, bH, bV);
+        if (outputInto != null) Checks.buffer(op, "out", outputInto, "[B, T, H, V]", bB, bT, bH, bV);
+        if (finalStateInto != null) Checks.buffer(op, "final state", finalStateInto, "[B, H, K, V]", bB, bH, bK, bV);
+        this.output = outputInto != null ? outputInto : Creation.zeros(bB, bT, bH, bV);
         this.out = Operand.of(output);
-        this.finalState = outputFinalState ? Creation.zeros(bB, bH, bK, bV) : null;
+        this.finalState = !outputFinalState ? null : finalStateInto != null ? finalStateInto : Creation.zeros(bB, bH, bK, bV);
         this.last = finalState == null ? null : Operand.of(finalState);
     }
 
-    static Problem diagonal(Tensor q, Tensor k, Tensor v, Tensor g, double scale, Tensor initialState, boolean outputFinalState) {
-        return new Problem("diagonal recurrence", false, q, k, v, null, g, scale, initialState, outputFinalState);
+    /**
+     * The problem of a diagonal recurrence. {@code out} and {@code fin}, when not null, are the
+     * caller's buffers for the output and the final state (f32, contiguous; {@code fin} may be the
+     * initial state itself: each work item reads its block of the initial state before it writes the
+     * same block of the final one); otherwise fresh tensors are made.
+     */
+    static Problem diagonal(Tensor q, Tensor k, Tensor v, Tensor g, double scale, Tensor initialState, boolean outputFinalState,
+                            Tensor out, Tensor fin) {
+        return new Problem("diagonal recurrence", false, q, k, v, null, g, scale, initialState, outputFinalState, out, fin);
     }
 
-    static Problem delta(Tensor q, Tensor k, Tensor v, Tensor beta, Tensor g, double scale, Tensor initialState, boolean outputFinalState) {
-        return new Problem("delta recurrence", true, q, k, v, beta, g, scale, initialState, outputFinalState);
+    static Problem delta(Tensor q, Tensor k, Tensor v, Tensor beta, Tensor g, double scale, Tensor initialState, boolean outputFinalState,
+                         Tensor out, Tensor fin) {
+        return new Problem("delta recurrence", true, q, k, v, beta, g, scale, initialState, outputFinalState, out, fin);
     }
 
     RecurrenceResult result() { return new RecurrenceResult(output, finalState); }
@@ -88,6 +98,7 @@ final class Problem {
      */
     void plan(int chunkSize, int threads) {
         Checks.chunk(op, chunkSize);
+        requestedChunk = chunkSize;
         chunk = Math.min(chunkSize, Math.max(time, 1)); // a shorter sequence is one chunk: size the buffers to it
         int pairs = batch * heads, most = Math.max(1, values / 32);
         int s = 1;

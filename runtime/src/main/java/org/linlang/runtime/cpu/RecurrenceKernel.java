@@ -58,8 +58,20 @@ final class RecurrenceKernel {
         return t.dtype() == DType.F32 && t.isContiguous() && !t.isReadOnly() && t.offset() == 0;
     }
 
-    /** The emitted sequence, and the final state when {@code wantFinal}. */
-    RecurrenceResult run(Tensor[] in, boolean wantFinal) {
+    private static boolean f32Buffer(Tensor t) {
+        return t.dtype() == DType.F32 && t.isContiguous() && !t.isReadOnly();
+    }
+
+    /** The emitted sequence, and the final state when {@code wantFinal}, in fresh tensors. */
+    RecurrenceResult run(Tensor[] in, boolean wantFinal) { return run(in, wantFinal, null, null); }
+
+    /**
+     * The emitted sequence, and the final state when {@code wantFinal}. {@code into} and
+     * {@code finalInto}, when not null, are where they go: contiguous tensors of the node's and the
+     * final state's type (a workspace slot, the caller's buffer); the final state's may be the
+     * initial state itself, which is then updated in place.
+     */
+    RecurrenceResult run(Tensor[] in, boolean wantFinal, Tensor into, Tensor finalInto) {
         List<String> names = call.inputNames();
         int steps = call.stepInputs();
         int leadRank = in[0].rank() - call.inputTails().getFirst().size();
@@ -76,11 +88,15 @@ final class RecurrenceKernel {
         Tensor v = vector(piece(plan.value(), lifted));
         Tensor g = plan.logDecay() == null ? null : piece(plan.logDecay(), lifted);
         if (g != null) g = plan.perChannel() ? g.broadcastTo(k.shape()) : scalar(g, k);
+        Tensor out = into != null && f32Buffer(into) ? heads(into, leadRank) : null;
+        Tensor fin = wantFinal && finalInto != null && f32Buffer(finalInto) ? statesWithHeads(finalInto, leadRank) : null;
+        boolean overInitial = initial != null && fin != null && SequentialKernel.sameElements(initial, fin);
         RecurrenceResult r;
-        if (inPlace && initial != null && sequential && leadRank == 3 && writableF32(initial)) {
+        if (sequential && initial != null && leadRank == 3 && writableF32(initial) && (inPlace || overInitial)) {
             // a decoding step: the state is the caller's buffer, updated in place (the buffer plan
-            // writes state_out over the state it read), and nothing else but the output is allocated
-            Tensor out = org.linlang.runtime.tensor.Creation.zeros(q.dim(0), q.dim(1), q.dim(2), v.dim(3));
+            // writes state_out over the state it read, or the caller gave the state as the final
+            // state's buffer), and nothing else but the output is written
+            if (out == null) out = org.linlang.runtime.tensor.Creation.zeros(q.dim(0), q.dim(1), q.dim(2), v.dim(3));
             if (plan.kind() == RecurrenceForm.Kind.DELTA) {
                 DeltaRecurrence.sequentialInto(q, k, v, scalar(piece(plan.beta(), lifted), k), g, scale, initial, out);
             } else {
@@ -89,17 +105,17 @@ final class RecurrenceKernel {
             r = new RecurrenceResult(out, wantFinal ? initial : null);
         } else if (plan.kind() == RecurrenceForm.Kind.DELTA) {
             Tensor beta = scalar(piece(plan.beta(), lifted), k);
-            r = sequential ? DeltaRecurrence.sequential(q, k, v, beta, g, scale, initial, wantFinal)
-                    : DeltaRecurrence.chunked(q, k, v, beta, g, scale, initial, wantFinal);
+            r = sequential ? DeltaRecurrence.sequential(q, k, v, beta, g, scale, initial, wantFinal, out, fin)
+                    : DeltaRecurrence.chunked(q, k, v, beta, g, scale, initial, wantFinal, DeltaRecurrence.DEFAULT_CHUNK, out, fin);
         } else {
-            r = sequential ? DiagonalRecurrence.sequential(q, k, v, g, scale, initial, wantFinal)
-                    : DiagonalRecurrence.chunked(q, k, v, g, scale, initial, wantFinal);
+            r = sequential ? DiagonalRecurrence.sequential(q, k, v, g, scale, initial, wantFinal, out, fin)
+                    : DiagonalRecurrence.chunked(q, k, v, g, scale, initial, wantFinal, DiagonalRecurrence.DEFAULT_CHUNK, out, fin);
         }
-        Tensor out = unheads(r.output(), in[0], leadRank);
+        Tensor o = unheads(r.output(), in[0], leadRank);
         DType want = NodeKernels.dtype(node);
-        if (out.dtype() != want) out = out.to(want);
-        Tensor fin = r.finalState() == null ? null : unheadsState(r.finalState(), in[0], leadRank);
-        return new RecurrenceResult(out, fin);
+        if (o.dtype() != want) o = o.to(want);
+        Tensor last = r.finalState() == null ? null : unheadsState(r.finalState(), in[0], leadRank);
+        return new RecurrenceResult(o, last);
     }
 
     private Tensor piece(Expr e, Map<String, Tensor> lifted) {

@@ -32,36 +32,44 @@ final class RowsTimesWeight {
         return x.numel() / Math.max(1, x.dim(-1)) <= MAX_ROWS;
     }
 
-    static Tensor multiply(Tensor x, Tensor w) {
+    static Tensor multiply(Tensor x, Tensor w) { return multiply(x, w, null); }
+
+    /**
+     * The product into {@code into} (f32, contiguous, of x's shape with the last axis W's rows) when
+     * it is not null, else into a fresh tensor. x is read in place when it is contiguous, so a
+     * decoding step's product allocates no tensor memory.
+     */
+    static Tensor multiply(Tensor x, Tensor w, Tensor into) {
         int k = (int) w.dim(1), n = (int) w.dim(0);
         int m = (int) (x.numel() / k);
-        float[] xs = x.contiguous().toFloatArray();
-        float[] out = new float[m * n];
-        MemorySegment seg = w.storage();
-        long base = w.offset() * 4;
+        long[] shape = x.shape();
+        shape[shape.length - 1] = n;
+        Tensor out = into != null ? into : Creation.zeros(shape);
+        Tensor xc = x.contiguous();
+        MemorySegment xs = xc.storage(), os = out.storage(), seg = w.storage();
+        long xBase = xc.offset() * 4, oBase = out.offset() * 4, base = w.offset() * 4;
         int blocks = (n + BLOCK - 1) / BLOCK;
         WorkerPool.Task task = (item, worker) -> {
             int j0 = item * BLOCK, j1 = Math.min(n, j0 + BLOCK);
             for (int j = j0; j < j1; j++) {
                 long row = base + (long) j * k * 4;
-                for (int i = 0; i < m; i++) out[i * n + j] = dot(xs, i * k, seg, row, k);
+                for (int i = 0; i < m; i++) os.set(LE, oBase + ((long) i * n + j) * 4, dot(xs, xBase + (long) i * k * 4, seg, row, k));
             }
         };
         if ((long) n * k < 1 << 16) for (int b = 0; b < blocks; b++) task.run(b, 0);
         else WorkerPool.shared().run(blocks, task);
-        long[] shape = x.shape();
-        shape[shape.length - 1] = n;
-        return Creation.of(out, shape);
+        return out;
     }
 
-    private static float dot(float[] x, int xo, MemorySegment w, long wo, int k) {
+    private static float dot(MemorySegment x, long xo, MemorySegment w, long wo, int k) {
         FloatVector acc = FloatVector.zero(F);
         int step = F.length(), p = 0;
         for (int bound = F.loopBound(k); p < bound; p += step) {
-            acc = FloatVector.fromArray(F, x, xo + p).fma(FloatVector.fromMemorySegment(F, w, wo + p * 4L, ByteOrder.LITTLE_ENDIAN), acc);
+            acc = FloatVector.fromMemorySegment(F, x, xo + p * 4L, ByteOrder.LITTLE_ENDIAN)
+                    .fma(FloatVector.fromMemorySegment(F, w, wo + p * 4L, ByteOrder.LITTLE_ENDIAN), acc);
         }
         float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; p < k; p++) s += x[xo + p] * w.get(LE, wo + p * 4L);
+        for (; p < k; p++) s += x.get(LE, xo + p * 4L) * w.get(LE, wo + p * 4L);
         return s;
     }
 }

@@ -57,9 +57,15 @@ final class SequentialKernel implements WorkerPool.Task {
      * its final-state tensor, which must exist.
      */
     static void run(Problem p) {
-        if (p.initial != null) p.finalState.copyFrom(p.initial.tensor);
+        if (p.initial != null && !sameElements(p.initial.tensor, p.finalState)) p.finalState.copyFrom(p.initial.tensor);
         runInto(p.delta, p.gate, p.scale, p.q.tensor, p.k.tensor, p.v.tensor, p.g == null ? null : p.g.tensor,
                 p.beta == null ? null : p.beta.tensor, p.finalState, p.output);
+    }
+
+    /** Whether two contiguous tensors are the same elements of the same memory (a state updated in place). */
+    static boolean sameElements(Tensor a, Tensor b) {
+        return a.storage().address() == b.storage().address() && a.offset() == b.offset() && a.dtype() == b.dtype()
+                && a.numel() == b.numel() && a.isContiguous() && b.isContiguous();
     }
 
     /** The decode entry: every tensor f32, contiguous and already checked. Allocates nothing. */

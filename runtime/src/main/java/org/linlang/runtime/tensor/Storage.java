@@ -1,6 +1,5 @@
 package org.linlang.runtime.tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -20,9 +19,9 @@ final class Storage {
 
     private Storage() {}
 
-    /** Zero-filled memory for {@code count} elements, freed by the garbage collector. */
+    /** Zero-filled memory for {@code count} elements, released when no tensor reaches it ({@link NativeMemory}). */
     static MemorySegment allocate(DType type, long count) {
-        return Arena.ofAuto().allocate(Math.multiplyExact(count, type.byteSize()), 64);
+        return NativeMemory.allocate(Math.multiplyExact(count, type.byteSize()));
     }
 
     static float bf16ToFloat(short bits) {

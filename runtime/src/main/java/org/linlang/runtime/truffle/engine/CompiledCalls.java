@@ -46,6 +46,8 @@ public final class CompiledCalls {
     private final Map<Key, List<CpuPlan>> plans = new HashMap<>();
     private final Map<Key, String> refusals = new HashMap<>();
     private final Set<LinBlockClass> toldInterp = new HashSet<>();
+    /** State tensors a compiled call made and stored in a session, so nothing else can hold them: updated in place next time. */
+    private final Set<Tensor> ownStates = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     public CompiledCalls(Engine engine, PrintStream err) {
         this.engine = engine;
@@ -125,21 +127,40 @@ public final class CompiledCalls {
             Object v = s.owner().read(s.slot());
             if (v instanceof LinTensor t) weights.put(s.name(), t.tensor());
         }
+        // a session's state that an earlier compiled call wrote, and that keeps its shape, is updated in place: a
+        // decoding step then writes no new state tensors (a state from anywhere else may be shared, so it is replaced)
+        Map<String, Tensor> into = new HashMap<>();
+        if (keep) {
+            for (String name : p.stateNames()) {
+                StateSlot s = states.get(name);
+                if (s != null && s.owner().raw(s.slot()) instanceof LinTensor t && ownStates.contains(t.tensor()) && p.keepsShape(name)) {
+                    into.put(name + "'", t.tensor());
+                }
+            }
+        }
         Map<String, Tensor> out;
         try {
-            out = p.run(inputs, weights::get);
+            out = p.runInto(inputs, weights::get, into);
         } catch (CpuEngineException e) {
             return refuse(cls, e.getMessage()); // e.g. arguments of another rank than the plan's (a Linear on [N, d])
         }
         if (keep) {
             for (var e : out.entrySet()) {
-                if (!e.getKey().endsWith("'")) continue;
+                if (!e.getKey().endsWith("'") || into.get(e.getKey()) == e.getValue()) continue;
                 String name = e.getKey().substring(0, e.getKey().length() - 1);
                 StateSlot s = states.get(name);
-                if (s != null) s.owner().set(s.slot(), new LinTensor(e.getValue().to(p.stateType(name))));
+                if (s == null) continue;
+                Tensor v = e.getValue().to(p.stateType(name));
+                if (!sharesWithAny(v, inputs.values()) && !sharesWithAny(v, weights.values())) ownStates.add(v);
+                s.owner().set(s.slot(), new LinTensor(v));
             }
         }
         return result(out);
+    }
+
+    private static boolean sharesWithAny(Tensor t, java.util.Collection<Tensor> others) {
+        for (Tensor o : others) if (o.sharesStorageWith(t)) return true;
+        return false;
     }
 
     /** The plan of a call: compiled for its arguments' element types and ranks, and its sizes where a shape depends on them. */
