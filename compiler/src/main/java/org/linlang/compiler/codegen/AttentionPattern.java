@@ -21,7 +21,8 @@ import org.linlang.compiler.types.Dim;
  * softmax and the product with V:
  * <pre>
  *   scores = (Q @ Kᵀ) [* scale]                      [.., T, S]
- *   masked = where(mask, scores, ≤ -1e20)             mask: causal_mask(S)[S−T:] (bottom-right), optional window; or no where
+ *   masked = where(mask, scores, ≤ -1e20)             mask: causal_mask(S)[S−T:] (bottom-right; or the causal mask of
+ *                                                      those rows, row_start S − T), optional window; or no where
  *   P      = softmax(masked, axis = -1)               or softmax(concat(masked, sinks [.., T, 1]))[.., :S]
  *   O      = P @ V                                    [.., T, V]
  * </pre>
@@ -91,6 +92,8 @@ record AttentionPattern(Node qk, Node pv, double scale, Dim offset, long window,
                 causal = mask.input(0);
             }
             if (causal.op() != Op.CAUSAL_MASK) return null;
+            // the middle end builds only the rows a slice reads: a mask of rows row_start … of the square one
+            if (causal.attr("row_start") instanceof Dim first) offset = offset.plus(first);
             if (causal.attr("window") instanceof Number w) window = w.longValue();
             chain.add(x);
             x = x.input(1);
