@@ -33,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--engine", defaultValue = "interp", paramLabel = "ENGINE",
-            description = "Which engine runs block and model calls: interp, cpu (compiled plans) or auto; default: ${DEFAULT-VALUE}.")
+            description = "Which engine runs block and model calls: interp, cpu (compiled plans), auto (cpu where it can, else interp), opencl or cuda (device plans); default: ${DEFAULT-VALUE}.")
     String engine;
 
     RunCommand(Io io) {

@@ -37,6 +37,8 @@ public abstract class DevicePlanRunner<M> implements AutoCloseable {
     private final KernelPlan plan;
     private final Prelude.Target target;
     private final Map<String, M> weights = new HashMap<>();
+    /** An empty value (a KV cache before the first token, P = 0) still gets a buffer: devices refuse zero-byte ones. */
+    private static final long MIN_BYTES = 16;
 
     protected DevicePlanRunner(KernelPlan plan, Prelude.Target target) {
         this.plan = plan;
@@ -78,10 +80,10 @@ public abstract class DevicePlanRunner<M> implements AutoCloseable {
                     continue;
                 }
                 long bytes = PlanSizes.bytes(n, sizes);
-                M m = alloc(bytes, weight);
+                M m = alloc(Math.max(bytes, MIN_BYTES), weight);
                 if (weight) weights.put(n.name(), m);
                 else taken.add(m);
-                upload(m, PlanSizes.contiguous(values.get(n.name()), n).storage().asSlice(0, bytes));
+                if (bytes > 0) upload(m, PlanSizes.contiguous(values.get(n.name()), n).storage().asSlice(0, bytes));
                 buffers.put(n, m);
             }
             for (GroupKernels gk : plan.groups()) {
@@ -118,7 +120,8 @@ public abstract class DevicePlanRunner<M> implements AutoCloseable {
                 M m = buffers.get(n);
                 if (m == null) throw new IllegalStateException("output " + o.name() + " has no buffer");
                 Tensor t = Creation.zeros(DType.fromLin(n.type().dtype().lin()), PlanSizes.shape(n, sizes));
-                download(t.storage().asSlice(0, PlanSizes.bytes(n, sizes)), m);
+                long bytes = PlanSizes.bytes(n, sizes);
+                if (bytes > 0) download(t.storage().asSlice(0, bytes), m);
                 out.put(o.name(), t);
             }
             return out;
@@ -138,7 +141,7 @@ public abstract class DevicePlanRunner<M> implements AutoCloseable {
     private M written(Node n, Map<Node, M> buffers, List<M> taken, Map<Sym, Long> sizes) {
         M m = buffers.get(n);
         if (m == null) {
-            m = alloc(PlanSizes.bytes(n, sizes), false);
+            m = alloc(Math.max(PlanSizes.bytes(n, sizes), MIN_BYTES), false);
             taken.add(m);
             buffers.put(n, m);
         }

@@ -35,8 +35,8 @@ public final class LinLanguage extends TruffleLanguage<LinContext> {
     /** The REPL's {@code :type}: evaluates to the type of an expression in the session, as a string. */
     public static final String TYPE_MIME_TYPE = "application/x-lin-type";
 
-    /** {@code lin.Engine}: which engine runs block and model calls (interp, cpu or auto); see docs/cpu-kernels.md. */
-    @com.oracle.truffle.api.Option(help = "Which engine runs block and model calls: interp, cpu or auto.",
+    /** {@code lin.Engine}: which engine runs block and model calls (interp, cpu, auto, opencl or cuda); see docs/cpu-kernels.md. */
+    @com.oracle.truffle.api.Option(help = "Which engine runs block and model calls: interp, cpu, auto, opencl or cuda.",
             category = org.graalvm.options.OptionCategory.USER, stability = org.graalvm.options.OptionStability.STABLE)
     public static final org.graalvm.options.OptionKey<String> Engine = new org.graalvm.options.OptionKey<>("interp");
 
@@ -50,6 +50,11 @@ public final class LinLanguage extends TruffleLanguage<LinContext> {
     @Override
     protected LinContext createContext(Env env) {
         return new LinContext(env);
+    }
+
+    @Override
+    protected void disposeContext(LinContext context) {
+        if (context.compiledCalls() != null) context.compiledCalls().close(); // device memory of the opencl and cuda engines
     }
 
     @Override

@@ -10,11 +10,14 @@ import java.util.Map;
 import java.util.Set;
 import org.linlang.compiler.ast.Decl;
 import org.linlang.compiler.ast.Param;
+import org.linlang.compiler.codegen.KernelPlan;
 import org.linlang.compiler.ir.EntryPoint;
+import org.linlang.compiler.ir.Graph;
 import org.linlang.compiler.ir.IrException;
 import org.linlang.compiler.ir.KernelGraph;
 import org.linlang.runtime.cpu.CpuEngineException;
 import org.linlang.runtime.cpu.CpuPlan;
+import org.linlang.runtime.gpu.GpuUnavailableException;
 import org.linlang.runtime.tensor.Tensor;
 import org.linlang.runtime.truffle.ops.Weights;
 import org.linlang.runtime.truffle.values.LinBlockClass;
@@ -30,6 +33,8 @@ import org.linlang.runtime.truffle.values.LinTuple;
  *
  * <p>With engine cpu, a call the engine cannot run is an error that names the op and why; with
  * auto, it runs in the interpreter instead, and that is said once per block type on standard error.
+ * With engine opencl or cuda, the same graph runs as a device plan ({@link DeviceCalls}), and what
+ * the device kernels cannot run is an error likewise.
  */
 public final class CompiledCalls {
     /** Returned when the interpreter should run the call (engine auto, and the plan was refused). */
@@ -48,13 +53,29 @@ public final class CompiledCalls {
     private final Set<LinBlockClass> toldInterp = new HashSet<>();
     /** State tensors a compiled call made and stored in a session, so nothing else can hold them: updated in place next time. */
     private final Set<Tensor> ownStates = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+    /** Under engine opencl or cuda: the device plans (per key, one per outcome of the size guards) and their runners. */
+    private final DeviceCalls device;
+    private final Map<Key, List<KernelPlan>> devicePlans = new HashMap<>();
 
     public CompiledCalls(Engine engine, PrintStream err) {
         this.engine = engine;
         this.err = err;
+        this.device = engine.onDevice() ? new DeviceCalls(engine) : null;
+    }
+
+    /** Gives back what the device engines hold (device memory, the OpenCL context); the cpu engine holds nothing. */
+    public void close() {
+        if (device != null) device.close();
     }
 
     public Engine engine() { return engine; }
+
+    /** How many device plans the calls compiled, and how many runners (weight sets on the device) they hold: for tests. */
+    int[] deviceCounts() {
+        int plans = 0;
+        for (List<KernelPlan> v : devicePlans.values()) plans += v.size();
+        return new int[] {plans, device == null ? 0 : device.runnerCount()};
+    }
 
     /**
      * Runs {@code instance(arguments)} on the cpu engine, or returns {@link #INTERPRET}. Refusals
@@ -96,7 +117,7 @@ public final class CompiledCalls {
             else if (v instanceof Double || v instanceof Boolean || v instanceof String || v instanceof Long) host.put(cls.slotName(i), v);
             else return refuse(cls, "the cpu engine cannot compile " + what + ": its parameter " + cls.slotName(i) + " is not a number, bool or string");
         }
-        if (!VECTOR_API) {
+        if (!VECTOR_API && !engine.onDevice()) {
             return refuse(cls, "the cpu engine's kernels need the Vector API: start the JVM with --add-modules=jdk.incubator.vector");
         }
         Key key = new Key(cls, paramValues, argSig);
@@ -110,11 +131,12 @@ public final class CompiledCalls {
             states(instance, "", states, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
             for (var e : states.entrySet()) if (e.getValue().owner().raw(e.getValue().slot()) instanceof LinTensor t) inputs.put(e.getKey(), t.tensor());
         }
+        if (device != null) return callOnDevice(key, instance, def, ints, host, argTypes, argRanks, inputs, states, keep, what);
         List<CpuPlan> variants = plans.computeIfAbsent(key, k -> new ArrayList<>());
         CpuPlan p = null;
         for (CpuPlan v : variants) if (v.admits(inputs)) p = v;
         if (p == null) {
-            Object compiled = compile(def, ints, host, argTypes, argRanks, inputs, what);
+            Object compiled = compileGraph(def, ints, host, argTypes, argRanks, inputs, what);
             if (compiled instanceof String refusal) {
                 refusals.put(key, refusal);
                 return refuse(cls, refusal);
@@ -158,27 +180,69 @@ public final class CompiledCalls {
         return result(out);
     }
 
+    /**
+     * The call as a device plan: compiled once per key and outcome of its size guards, run by the
+     * instance's runner; the new states come back as fresh host tensors and replace the old ones.
+     */
+    private Object callOnDevice(Key key, LinInstance instance, LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host,
+                                Map<String, String> argTypes, Map<String, Integer> argRanks, Map<String, Tensor> inputs,
+                                Map<String, StateSlot> states, boolean keep, String what) {
+        LinBlockClass cls = instance.blockClass();
+        List<KernelPlan> variants = devicePlans.computeIfAbsent(key, k -> new ArrayList<>());
+        KernelPlan p = null;
+        for (KernelPlan v : variants) if (DeviceCalls.admits(v, inputs)) p = v;
+        if (p == null) {
+            Object compiled = compileGraph(def, ints, host, argTypes, argRanks, inputs, what);
+            if (compiled instanceof Graph g) compiled = device.plan(g, what);
+            if (compiled instanceof String refusal) {
+                refusals.put(key, refusal);
+                return refuse(cls, refusal);
+            }
+            p = (KernelPlan) compiled;
+            variants.add(p);
+        }
+        Map<String, Tensor> weights = new HashMap<>();
+        for (Weights.Slot s : Weights.parameters(instance)) {
+            if (s.owner().read(s.slot()) instanceof LinTensor t) weights.put(s.name(), t.tensor());
+        }
+        Map<String, Tensor> out;
+        try {
+            out = device.run(p, inputs, weights);
+        } catch (GpuUnavailableException | IllegalArgumentException e) {
+            return refuse(cls, "engine " + engine.word() + ": " + e.getMessage());
+        }
+        if (keep) {
+            for (var e : out.entrySet()) {
+                if (!e.getKey().endsWith("'")) continue;
+                StateSlot s = states.get(e.getKey().substring(0, e.getKey().length() - 1));
+                if (s != null) s.owner().set(s.slot(), new LinTensor(e.getValue()));
+            }
+        }
+        return result(out);
+    }
+
     private static boolean sharesWithAny(Tensor t, java.util.Collection<Tensor> others) {
         for (Tensor o : others) if (o.sharesStorageWith(t)) return true;
         return false;
     }
 
     /** The plan of a call: compiled for its arguments' element types and ranks, and its sizes where a shape depends on them. */
-    private Object compile(LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host, Map<String, String> argTypes,
+    private Object compileGraph(LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host, Map<String, String> argTypes,
                            Map<String, Integer> argRanks, Map<String, Tensor> call, String what) {
         try {
             EntryPoint entry = EntryPoint.resolve(def.program(), def.decl().name().name(), ints).withHostArgs(host)
                     .withInputElementTypes(argTypes).withInputRanks(argRanks).withCallSizes(sources -> CpuPlan.callSizes(sources, call));
-            return CpuPlan.of(KernelGraph.build(def.program(), entry).graph());
+            Graph g = KernelGraph.build(def.program(), entry).graph();
+            return engine.onDevice() ? g : CpuPlan.of(g);
         } catch (IrException e) {
-            return "the cpu engine cannot compile " + what + ": " + e.getMessage();
+            return "the " + (engine.onDevice() ? engine.word() : "cpu") + " engine cannot compile " + what + ": " + e.getMessage();
         } catch (CpuEngineException e) {
             return e.getMessage();
         }
     }
 
     private Object refuse(LinBlockClass cls, String why) {
-        if (engine == Engine.CPU) throw new CpuEngineException(why + " (use --engine interp or auto)");
+        if (engine != Engine.AUTO) throw new CpuEngineException(why + " (use --engine interp or auto)");
         if (toldInterp.add(cls)) err.println("lin: engine auto runs calls of " + cls.name() + " on interp: " + why);
         return INTERPRET;
     }
