@@ -16,7 +16,6 @@ import org.linlang.compiler.ir.SizeGuard;
 import org.linlang.compiler.ir.Sizes;
 import org.linlang.runtime.cpu.CpuPlan;
 import org.linlang.runtime.gpu.DevicePlanRunner;
-import org.linlang.runtime.gpu.GpuUnavailableException;
 import org.linlang.runtime.gpu.OpenClDevice;
 import org.linlang.runtime.gpu.OpenClPlanRunner;
 import org.linlang.runtime.gpu.cuda.CudaCompiler;
@@ -80,7 +79,7 @@ final class DeviceCalls {
         return true;
     }
 
-    /** Runs the plan for {@code instance}: states not given start as zeros (an empty KV cache has P = 0). */
+    /** Runs the plan on the runner of these weights: states not given start as zeros (an empty KV cache has P = 0). */
     Map<String, Tensor> run(KernelPlan plan, Map<String, Tensor> inputs, Map<String, Tensor> weights) {
         Graph g = plan.graph();
         Map<String, Tensor> values = new HashMap<>(inputs);
@@ -94,7 +93,7 @@ final class DeviceCalls {
         }
         for (Node n : g.nodesOf(Op.WEIGHT)) {
             Tensor w = weights.get(n.name());
-            if (w == null) throw new GpuUnavailableException(g.title() + " needs weight '" + n.name() + "' (" + n.type() + "), which the instance does not have");
+            if (w == null) throw new IllegalArgumentException(g.title() + " needs weight '" + n.name() + "' (" + n.type() + "), which the instance does not have");
             values.put(n.name(), w);
         }
         return runner(plan, weights).run(values);
