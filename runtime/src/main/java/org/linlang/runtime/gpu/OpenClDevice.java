@@ -106,17 +106,25 @@ public final class OpenClDevice implements AutoCloseable {
 
     private cl_program program(String unit) {
         return programs.computeIfAbsent(sha256(unit), h -> {
-            cl_program p = clCreateProgramWithSource(context, 1, new String[] {unit}, null, null);
-            try {
-                clBuildProgram(p, 0, null, "-cl-std=CL1.2", null, null);
-            } catch (CLException e) {
-                long[] size = new long[1];
-                clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
-                byte[] log = new byte[(int) size[0]];
-                clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
-                throw new IllegalStateException("OpenCL build failed: " + new String(log, StandardCharsets.UTF_8) + "\n" + unit, e);
+            for (int attempt = 1; ; attempt++) {
+                cl_program p = clCreateProgramWithSource(context, 1, new String[] {unit}, null, null);
+                try {
+                    clBuildProgram(p, 0, null, "-cl-std=CL1.2", null, null);
+                    return p;
+                } catch (CLException e) {
+                    long[] size = new long[1];
+                    clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
+                    byte[] log = new byte[(int) size[0]];
+                    clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+                    String text = new String(log, StandardCharsets.UTF_8);
+                    clReleaseProgram(p);
+                    // PoCL's on-disk cache is shared by every process of the user: while another one builds,
+                    // its preprocessor's temporary file can vanish before the rename; the source is fine, so
+                    // the build is tried again (a real compile error fails the same way every time)
+                    if (attempt < 3 && text.contains("unable to rename temporary")) continue;
+                    throw new IllegalStateException("OpenCL build failed: " + text + "\n" + unit, e);
+                }
             }
-            return p;
         });
     }
 
