@@ -63,6 +63,56 @@ class GenericRecurrenceTest {
                 """);
     }
 
+    /**
+     * A block whose two coupled states (one through tanh) are block states: a prefill and a session of
+     * 4, 1 and 1 tokens print the same on cpu as on interp, and the session equals the prefill.
+     */
+    @Test
+    void coupledStatesInASessionPrintWhatInterpPrints() {
+        String program = """
+                recurrence coupled(q: [K], k: [K], v: [V]) -> [V]
+                    state S: [K, V] = 0
+                    state z: [K] = 0
+                {
+                    z = tanh(z + k)
+                    S = 0.9 * S + outer(z, v)
+                    emit q @ S
+                }
+                block Mix(heads: int, dk: int) {
+                    state S: f32[B, heads, dk, dk]
+                    state z: f32[B, heads, dk]
+                    forward(x: [B, T, heads, dk]) -> [B, T, heads, dk] {
+                        let (o, fin) = coupled(x, x * 0.5, x, initial_state = (S, z), output_final_state = true)
+                        S = fin[0]
+                        z = fin[1]
+                        return o
+                    }
+                }
+                let m = Mix(2, 4)
+                let x = rand([2, 6, 2, 4], seed = 7) - 0.5
+                let full = m(x)
+                let s = m.session()
+                let a = s(x[:, :4])
+                let b = s(x[:, 4:5])
+                let c = s(x[:, 5:])
+                print(full[1, 5])
+                print(c[1, 0])
+                print(float(sum(abs(concat(a, b, c, axis = 1) - full))) < 1e-6)
+                """;
+        String interp = printed("interp", program), cpu = printed("cpu", program);
+        assertEquals(interp, cpu);
+        assertTrue(cpu.endsWith("true\n"), cpu);
+    }
+
+    private static String printed(String engine, String program) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Context c = Context.newBuilder(LinLanguage.ID).allowIO(IOAccess.ALL).option("lin.Engine", engine)
+                .err(new ByteArrayOutputStream()).out(out).build()) {
+            c.eval(LinLanguage.ID, program);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private void check(String what, String source) throws Exception {
         Matcher h = HEADER.matcher(source);
         assertTrue(h.find(), what + " declares a recurrence");
