@@ -120,10 +120,7 @@ public final class Printer {
     static String note(Node n) {
         if (n.op() == Op.UNSUPPORTED) return "unsupported: " + n.attr("reason");
         if (n.op() == Op.RECURRENCE && n.recurrence().reason() != null) {
-            var rc = n.recurrence();
-            boolean generic = rc.form() != null && (rc.form().kind() == org.linlang.compiler.recurrence.RecurrenceForm.Kind.GENERAL
-                    || rc.form().kind() == org.linlang.compiler.recurrence.RecurrenceForm.Kind.NONLINEAR);
-            return rc.name() + ": " + rc.algorithm().word() + (generic ? " (generic step kernel)" : "") + ", " + rc.reason();
+            return n.recurrence().name() + ": " + n.recurrence().algorithmWords() + ", " + n.recurrence().reason();
         }
         return null;
     }

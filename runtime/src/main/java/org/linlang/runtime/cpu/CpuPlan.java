@@ -118,6 +118,13 @@ public final class CpuPlan {
 
     public Graph graph() { return graph; }
 
+    /** The kernel that runs a recurrence node of this plan, in words ({@code chunked}, {@code sequential (generic step kernel)}). */
+    public String recurrenceKernel(Node recurrence) {
+        RecurrenceKernel k = recurrences.get(recurrence);
+        if (k == null) throw new IllegalArgumentException(recurrence + " is not a recurrence of " + graph.title());
+        return k.kernelName();
+    }
+
     /** How many groups run as one fused pass (whole, or their elementwise epilogue). */
     public int fusedGroupCount() { return fusedGroups.size() + fusedEpilogues.size(); }
 
