@@ -63,7 +63,7 @@ public final class Grouping {
                 case ROWWISE -> "rowwise(" + anchor.op().text() + ")";
                 case RECURRENCE -> {
                     RecurrenceCall rc = anchor.recurrence();
-                    yield "recurrence(" + rc.name() + (rc.algorithm() == null ? "" : ", " + rc.algorithm().word()) + ")";
+                    yield "recurrence(" + rc.name() + (rc.algorithm() == null ? "" : ", " + rc.algorithmWords()) + ")";
                 }
                 case UNSUPPORTED -> "unsupported(" + anchor.attr("of") + ")";
                 default -> kind.word();

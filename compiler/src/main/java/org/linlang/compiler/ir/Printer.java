@@ -120,7 +120,7 @@ public final class Printer {
     static String note(Node n) {
         if (n.op() == Op.UNSUPPORTED) return "unsupported: " + n.attr("reason");
         if (n.op() == Op.RECURRENCE && n.recurrence().reason() != null) {
-            return n.recurrence().name() + ": " + n.recurrence().algorithm().word() + ", " + n.recurrence().reason();
+            return n.recurrence().name() + ": " + n.recurrence().algorithmWords() + ", " + n.recurrence().reason();
         }
         return null;
     }

@@ -56,6 +56,16 @@ public record RecurrenceCall(Decl.Recurrence decl, List<String> inputNames, List
 
     public String name() { return decl.name().name(); }
 
+    /**
+     * The algorithm in words: {@code chunked}, {@code sequential}, or for the general and nonlinear
+     * classes, which only the step body itself can run, {@code sequential (generic step kernel)}.
+     */
+    public String algorithmWords() {
+        if (algorithm == null) return null;
+        boolean generic = form != null && (form.kind() == RecurrenceForm.Kind.GENERAL || form.kind() == RecurrenceForm.Kind.NONLINEAR);
+        return algorithm.word() + (generic ? " (generic step kernel)" : "");
+    }
+
     /** The number of per-step tensor inputs (the node's inputs before the states). */
     public int stepInputs() { return inputTails.size(); }
 

@@ -56,7 +56,7 @@ public final class RecurrenceClassifier {
     private static String reason(Kind kind, List<StateForm> states, Output output) {
         var parts = new ArrayList<String>();
         boolean outputDecides = output.problem() != null && states.stream().allMatch(s -> s.kind().ordinal() < Kind.GENERAL.ordinal());
-        if (outputDecides) return output.problem() + "; only the sequential kernel applies";
+        if (outputDecides) return output.problem() + "; runs sequential (generic step kernel)";
         for (StateForm s : states) {
             if (s.kind() != kind && kind.ordinal() >= Kind.GENERAL.ordinal()) continue;
             parts.add(states.size() > 1 ? s.name() + ": " + s.reason() : s.reason());
@@ -83,7 +83,7 @@ public final class RecurrenceClassifier {
             if (why != null) {
                 return new StateForm(s.name(), s.shape(), Kind.GENERAL, "the transition of " + s.name() + " has the form of the "
                         + s.kind().word() + " class, but its piece `" + ExprPrinter.print(p) + "` uses a value that is not one expression of the step's inputs ("
-                        + why + "); only the sequential kernel applies", null, null, null, List.of());
+                        + why + "); runs sequential (generic step kernel)", null, null, null, List.of());
             }
         }
         return s;

@@ -22,7 +22,7 @@ import org.linlang.compiler.types.Dim;
 final class Transitions {
     private static final String CHUNK_DIAG = "chunked with cumulative log-space gates";
     private static final String CHUNK_DELTA = "chunked via the WY/UT representation";
-    private static final String SEQUENTIAL = "only the sequential kernel applies";
+    private static final String SEQUENTIAL = "runs sequential (generic step kernel)";
 
     private final Ctx cx;
 

@@ -63,7 +63,7 @@ final class CpuOp {
         StringBuilder how = new StringBuilder("engine cpu: " + c.plan().graph().grouping().kernelCount() + " kernels");
         for (var r : recurrences) {
             how.append("; recurrence ").append(r.recurrence().name()).append(": ").append(r.recurrence().form().kind().word())
-                    .append(", ").append(r.recurrence().algorithm().word()).append(" kernel");
+                    .append(", ").append(c.plan().recurrenceKernel(r)).append(c.plan().recurrenceKernel(r).contains("kernel") ? "" : " kernel");
         }
         op.io().out().println(how);
         outputs.forEach((k, t) -> op.io().out().println(k + ": " + t.dtype().lin() + Arrays.toString(t.shape())));

@@ -38,6 +38,7 @@ public final class CpuPlan {
     private final Map<Node, FusedRows> fusedEpilogues = new IdentityHashMap<>();
     private final Map<Node, Integer> lastUse = new IdentityHashMap<>();
     private final Map<Node, Node> finalStateOf = new IdentityHashMap<>(); // recurrence -> its state_out
+    private final Map<Node, List<Node>> stateOutsOf = new IdentityHashMap<>(); // recurrence -> all its state_outs
     private final Map<Node, Integer> groupOf = new IdentityHashMap<>();
     /** Nodes of groups that run node by node but have a row pass of their own, which writes where the run says. */
     private final Map<Node, FusedRows> singles = new IdentityHashMap<>();
@@ -69,7 +70,11 @@ public final class CpuPlan {
                 default -> { }
             }
         }
-        for (Node n : graph.nodes()) if (n.op() == Op.STATE_OUT) finalStateOf.put(n.input(0), n);
+        for (Node n : graph.nodes()) {
+            if (n.op() != Op.STATE_OUT) continue;
+            finalStateOf.put(n.input(0), n);
+            stateOutsOf.computeIfAbsent(n.input(0), r -> new ArrayList<>()).add(n);
+        }
         for (Grouping.Group g : schedule) for (Node m : g.members()) groupOf.put(m, g.index());
         for (Graph.Output o : graph.outputs()) outputNodes.add(o.node());
         this.buffers = graph.plan();
@@ -112,6 +117,13 @@ public final class CpuPlan {
     public static CpuPlan of(Graph graph, boolean fused) { return new CpuPlan(graph, fused); }
 
     public Graph graph() { return graph; }
+
+    /** The kernel that runs a recurrence node of this plan, in words ({@code chunked}, {@code sequential (generic step kernel)}). */
+    public String recurrenceKernel(Node recurrence) {
+        RecurrenceKernel k = recurrences.get(recurrence);
+        if (k == null) throw new IllegalArgumentException(recurrence + " is not a recurrence of " + graph.title());
+        return k.kernelName();
+    }
 
     /** How many groups run as one fused pass (whole, or their elementwise epilogue). */
     public int fusedGroupCount() { return fusedGroups.size() + fusedEpilogues.size(); }
@@ -396,15 +408,23 @@ public final class CpuPlan {
             if (n.op() == Op.STATE_OUT) {
                 Node rec = n.input(0);
                 value(rec);
-                t = finalStates.get(rec);
+                t = finalStates.get(n);
             } else {
                 Tensor[] in = new Tensor[n.inputs().size()];
                 for (int i = 0; i < in.length; i++) in[i] = value(n.input(i));
-                if (n.op() == Op.RECURRENCE) {
+                if (n.op() == Op.RECURRENCE && recurrences.get(n).generic() != null) {
+                    List<String> states = n.recurrence().stateNames();
+                    List<Node> outs = stateOutsOf.getOrDefault(n, List.of());
+                    boolean[] want = new boolean[states.size()];
+                    for (Node so : outs) want[states.indexOf((String) so.attr("state"))] = true;
+                    GenericRecurrence.Result r = recurrences.get(n).generic().run(in, want);
+                    for (Node so : outs) finalStates.put(so, r.finals()[states.indexOf((String) so.attr("state"))]);
+                    t = r.output();
+                } else if (n.op() == Op.RECURRENCE) {
                     Node stateOut = finalStateOf.get(n);
                     boolean wantFinal = stateOut != null;
                     RecurrenceResult r = recurrences.get(n).run(in, wantFinal, destination(n), wantFinal ? destination(stateOut) : null);
-                    if (wantFinal) finalStates.put(n, r.finalState());
+                    if (wantFinal) finalStates.put(stateOut, r.finalState());
                     t = r.output();
                 } else if (n.op() == Op.MATMUL && NodeKernels.dtype(n) == org.linlang.runtime.tensor.DType.F32) {
                     boolean ta = n.flag("transpose_a"), tb = n.flag("transpose_b");

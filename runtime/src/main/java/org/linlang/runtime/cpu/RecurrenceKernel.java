@@ -15,7 +15,8 @@ import org.linlang.runtime.tensor.Tensor;
  * (query, key, value, log-decay, beta; {@link RecurrencePlan}) are picked from the node's inputs by
  * parameter name, the leading axes are brought to {@code [B, T, H]}, and the algorithm pass 3 chose
  * runs — chunked for prefill, sequential for decoding steps (and for one token, where a chunk is
- * pure overhead). A recurrence the kernels cannot take is refused by name with the reason.
+ * pure overhead). A recurrence outside both families (general, nonlinear, KDA, several states or
+ * writes) runs its step body on the generic sequential kernel ({@link GenericRecurrence}).
  */
 final class RecurrenceKernel {
     private final Node node;
@@ -28,14 +29,17 @@ final class RecurrenceKernel {
         this.call = node.recurrence();
         RecurrenceForm form = call.form();
         if (form == null) throw new CpuEngineException("recurrence " + call.name() + " in " + where + " was not classified");
+        RecurrencePlan p;
         try {
-            this.plan = RecurrencePlan.of(form);
+            p = RecurrencePlan.of(form);
         } catch (IllegalArgumentException e) {
-            throw new CpuEngineException("the cpu engine cannot run recurrence " + call.name() + " in " + where + ": " + e.getMessage());
+            p = null; // not a form of the fast families: the step body itself runs, token by token
         }
+        this.plan = p;
+        this.generic = p == null ? new GenericRecurrence(node, where) : null;
         // q̃ = scale * q with a host scale runs as the kernel's scale; any other query is hoisted whole
         double s = 1.0;
-        Expr q = plan.query();
+        Expr q = p == null ? null : p.query();
         if (q instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL && b.left() instanceof Expr.Name l
                 && call.hostArgs().get(l.name()) instanceof Number n && b.right() instanceof Expr.Name r && call.inputNames().contains(r.name())) {
             s = n.doubleValue();
@@ -43,6 +47,16 @@ final class RecurrenceKernel {
         }
         this.scale = s;
         this.query = q;
+    }
+
+    /** The generic sequential kernel, for a recurrence outside the fast families; null otherwise. */
+    private final GenericRecurrence generic;
+
+    GenericRecurrence generic() { return generic; }
+
+    /** The kernel's name, for plans' descriptions. */
+    String kernelName() {
+        return generic != null ? "sequential (generic step kernel)" : call.algorithm() == null ? "sequential" : call.algorithm().word();
     }
 
     private final Expr query;

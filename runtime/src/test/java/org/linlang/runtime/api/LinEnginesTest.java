@@ -72,14 +72,15 @@ class LinEnginesTest {
         assertEquals("", auto.err());
     }
 
-    /** Under auto a block the cpu engine refuses (a nonlinear recurrence) runs on interp, said once, with interp's result. */
+    /** Under auto a block the cpu engine refuses (a recurrence step calling a function of the program) runs on interp, said once, with interp's result. */
     @Test
     void autoRunsWhatTheCpuEngineRefusesOnInterpAndSaysSoOnce() {
         String program = """
+                fn squash(x: [.., D]) -> [.., D] = tanh(x)
                 recurrence ema(x: [D]) -> [D]
                     state m: [D] = 0
                 {
-                    m = tanh(0.5 * m + x)
+                    m = squash(0.5 * m + x)
                     emit m
                 }
                 block Smooth(d: int) {

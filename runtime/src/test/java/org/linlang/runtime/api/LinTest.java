@@ -135,10 +135,11 @@ class LinTest {
     @Test
     void onCpuABlockCallTheEngineCannotRunSaysWhy() {
         String program = """
+                fn squash(x: [.., D]) -> [.., D] = tanh(x)
                 recurrence ema(x: [D]) -> [D]
                     state m: [D] = 0
                 {
-                    m = tanh(0.5 * m + x)
+                    m = squash(0.5 * m + x)
                     emit m
                 }
                 block Smooth(d: int) {

@@ -340,7 +340,8 @@ class ReplTest {
                 float(sum(mixer(x)))
                 block Twice(d: int) { forward(x: [B, T, d]) -> [B, T, d] = 2.0 * x }
                 float(sum(Twice(8)(x)))
-                recurrence ema(x: [D]) -> [D] state m: [D] = 0 { m = tanh(0.5 * m + x)\n emit m }
+                fn squash(x: [.., D]) -> [.., D] = tanh(x)
+                recurrence ema(x: [D]) -> [D] state m: [D] = 0 { m = squash(0.5 * m + x)\n emit m }
                 block Smooth(d: int) { forward(x: [B, T, d]) -> [B, T, d] = ema(x) }
                 float(sum(Smooth(8)(x)))
                 float(sum(Twice(8)(x))) * 2.0
