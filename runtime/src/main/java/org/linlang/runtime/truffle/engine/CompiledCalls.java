@@ -144,11 +144,7 @@ public final class CompiledCalls {
             p = (CpuPlan) compiled;
             variants.add(p);
         }
-        Map<String, Tensor> weights = new HashMap<>();
-        for (Weights.Slot s : Weights.parameters(instance)) {
-            Object v = s.owner().read(s.slot());
-            if (v instanceof LinTensor t) weights.put(s.name(), t.tensor());
-        }
+        Map<String, Tensor> weights = weightsOf(instance);
         // a session's state that an earlier compiled call wrote, and that keeps its shape, is updated in place: a
         // decoding step then writes no new state tensors (a state from anywhere else may be shared, so it is replaced)
         Map<String, Tensor> into = new HashMap<>();
@@ -201,10 +197,7 @@ public final class CompiledCalls {
             p = (KernelPlan) compiled;
             variants.add(p);
         }
-        Map<String, Tensor> weights = new HashMap<>();
-        for (Weights.Slot s : Weights.parameters(instance)) {
-            if (s.owner().read(s.slot()) instanceof LinTensor t) weights.put(s.name(), t.tensor());
-        }
+        Map<String, Tensor> weights = weightsOf(instance);
         Map<String, Tensor> out;
         try {
             out = device.run(p, inputs, weights);
@@ -286,5 +279,14 @@ public final class CompiledCalls {
             else break;
         }
         return new LinTuple(items.toArray());
+    }
+
+    /** The instance's parameters by dotted path (its own and its sub-blocks'), as the plans name their weight inputs. */
+    private static Map<String, Tensor> weightsOf(LinInstance instance) {
+        Map<String, Tensor> weights = new HashMap<>();
+        for (Weights.Slot s : Weights.parameters(instance)) {
+            if (s.owner().read(s.slot()) instanceof LinTensor t) weights.put(s.name(), t.tensor());
+        }
+        return weights;
     }
 }
