@@ -71,7 +71,7 @@ final class ChatCommand implements Callable<Integer> {
                     if (tokenizer.config().get(k) instanceof String s) specials.put(k, s);
                 }
                 CausalLM model = CausalLM.load(context, checkpoint);
-                Sampling turn = options.ignoreEos ? sampling : sampling.withStopTokens(GenerateCommand.union(sampling.stopTokens(), tokenizer.eosIds()));
+                Sampling turn = options.stoppingAtEos(sampling, tokenizer);
                 Conversation conversation = new Conversation(model::session);
                 List<Map<String, String>> messages = new ArrayList<>();
                 if (system != null) messages.add(Map.of("role", "system", "content", system));

@@ -58,7 +58,7 @@ final class GenerateCommand implements Callable<Integer> {
                 CausalLM model = CausalLM.load(context, checkpoint);
                 long[] ids = tokenizer.encode(prompt, !options.noSpecial);
                 Generator.Result r = Generator.generate(model.session(), ids,
-                        options.ignoreEos ? sampling : sampling.withStopTokens(union(sampling.stopTokens(), tokenizer.eosIds())), tokenizer,
+                        options.stoppingAtEos(sampling, tokenizer), tokenizer,
                         piece -> {
                             io.out().print(piece);
                             io.out().flush();
@@ -77,12 +77,6 @@ final class GenerateCommand implements Callable<Integer> {
             io.out().flush();
             io.err().flush();
         }
-    }
-
-    static Set<Long> union(Set<Long> a, Set<Long> b) {
-        Set<Long> out = new LinkedHashSet<>(a);
-        out.addAll(b);
-        return out;
     }
 
     /** The sampling options lin generate and lin chat share. */
@@ -120,6 +114,14 @@ final class GenerateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CheckpointRun.Refused(LinCli.EXIT_USAGE, e.getMessage());
             }
+        }
+
+        /** {@code sampling} that also stops at the tokenizer's end-of-sequence tokens, unless --ignore-eos. */
+        Sampling stoppingAtEos(Sampling sampling, TextTokenizer tokenizer) {
+            if (ignoreEos) return sampling;
+            Set<Long> stops = new LinkedHashSet<>(sampling.stopTokens());
+            stops.addAll(tokenizer.eosIds());
+            return sampling.withStopTokens(stops);
         }
     }
 }

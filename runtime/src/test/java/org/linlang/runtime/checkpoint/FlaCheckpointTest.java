@@ -1,6 +1,5 @@
 package org.linlang.runtime.checkpoint;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,8 +17,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.linlang.runtime.generate.CausalLM;
 import org.linlang.runtime.generate.DecodeSession;
-import org.linlang.runtime.generate.Generator;
-import org.linlang.runtime.generate.Sampling;
 import org.linlang.runtime.tensor.SafeTensors;
 import org.linlang.runtime.tensor.Tensor;
 
@@ -145,14 +142,7 @@ class FlaCheckpointTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny_gla", "tiny_delta_net", "tiny_gated_deltanet"})
     void greedyContinuationIsTheReferences(String name) throws IOException {
-        Map<String, Tensor> ref = reference(name);
-        long[] expected = ref.get("greedy").toLongArray();
-        try (Context context = TinyLlama.context()) {
-            CausalLM model = CausalLM.load(context, Checkpoint.open(dir(name)));
-            Generator.Result r = Generator.generate(model.session(), ref.get("input_ids").toLongArray(), Sampling.greedy(expected.length), null, null);
-            assertArrayEquals(expected, r.ids(), name);
-            assertEquals(Generator.Stop.MAX_TOKENS, r.stop());
-        }
+        TinyLlama.assertGreedyContinuation(dir(name), reference(name), "interp");
     }
 
     @ParameterizedTest

@@ -1,6 +1,5 @@
 package org.linlang.runtime.checkpoint;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linlang.runtime.generate.CausalLM;
 import org.linlang.runtime.generate.DecodeSession;
-import org.linlang.runtime.generate.Generator;
-import org.linlang.runtime.generate.Sampling;
 import org.linlang.runtime.tensor.DType;
 import org.linlang.runtime.tensor.SafeTensors;
 import org.linlang.runtime.tensor.Tensor;
@@ -71,14 +68,7 @@ class LlamaCheckpointTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"interp", "cpu"})
     void greedyContinuationIsTheReferences(String engine) throws IOException {
-        long[] prompt = referenceIds().toLongArray();
-        long[] expected = TinyLlama.reference().get("greedy").toLongArray();
-        try (Context context = TinyLlama.context(engine)) {
-            CausalLM model = CausalLM.load(context, Checkpoint.open(TinyLlama.DIR));
-            Generator.Result r = Generator.generate(model.session(), prompt, Sampling.greedy(expected.length), null, null);
-            assertArrayEquals(expected, r.ids());
-            assertEquals(Generator.Stop.MAX_TOKENS, r.stop());
-        }
+        TinyLlama.assertGreedyContinuation(TinyLlama.DIR, TinyLlama.reference(), engine);
     }
 
     @org.junit.jupiter.params.ParameterizedTest

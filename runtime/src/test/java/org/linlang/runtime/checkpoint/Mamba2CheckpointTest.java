@@ -1,6 +1,5 @@
 package org.linlang.runtime.checkpoint;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.linlang.runtime.generate.CausalLM;
 import org.linlang.runtime.generate.DecodeSession;
-import org.linlang.runtime.generate.Generator;
-import org.linlang.runtime.generate.Sampling;
 import org.linlang.runtime.tensor.SafeTensors;
 import org.linlang.runtime.tensor.Tensor;
 
@@ -107,14 +104,7 @@ class Mamba2CheckpointTest {
 
     @Test
     void greedyContinuationIsTheReferences() throws IOException {
-        long[] prompt = reference().get("input_ids").toLongArray();
-        long[] expected = reference().get("greedy").toLongArray();
-        try (Context context = TinyLlama.context()) {
-            CausalLM model = CausalLM.load(context, Checkpoint.open(DIR));
-            Generator.Result r = Generator.generate(model.session(), prompt, Sampling.greedy(expected.length), null, null);
-            assertArrayEquals(expected, r.ids());
-            assertEquals(Generator.Stop.MAX_TOKENS, r.stop());
-        }
+        TinyLlama.assertGreedyContinuation(DIR, reference(), "interp");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.linlang.runtime.checkpoint;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +11,9 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.io.IOAccess;
+import org.linlang.runtime.generate.CausalLM;
+import org.linlang.runtime.generate.Generator;
+import org.linlang.runtime.generate.Sampling;
 import org.linlang.runtime.tensor.SafeTensors;
 import org.linlang.runtime.tensor.Tensor;
 
@@ -48,6 +54,20 @@ public final class TinyLlama {
     /** A context whose block and model calls run on {@code engine} (interp, cpu or auto). */
     public static Context context(String engine) {
         return Context.newBuilder("lin").allowIO(IOAccess.ALL).option("lin.Engine", engine).build();
+    }
+
+    /**
+     * Greedy decoding of the reference's prompt ({@code input_ids}) on a session of the checkpoint in {@code dir},
+     * on {@code engine}: the reference's continuation ({@code greedy}) exactly, stopped by the token budget.
+     */
+    public static void assertGreedyContinuation(Path dir, Map<String, Tensor> reference, String engine) throws IOException {
+        long[] expected = reference.get("greedy").toLongArray();
+        try (Context context = context(engine)) {
+            CausalLM model = CausalLM.load(context, Checkpoint.open(dir));
+            Generator.Result r = Generator.generate(model.session(), reference.get("input_ids").toLongArray(), Sampling.greedy(expected.length), null, null);
+            assertArrayEquals(expected, r.ids(), dir.toString());
+            assertEquals(Generator.Stop.MAX_TOKENS, r.stop());
+        }
     }
 
     /** max |a - b| / max |b| over all elements. */
