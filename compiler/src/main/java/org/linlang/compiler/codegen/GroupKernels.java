@@ -73,7 +73,7 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
     }
 
     /** One elementwise kernel per shape among the outputs. */
-    private static List<Step> byShape(String name, List<Node> outputs, Set<Node> buffers, String role) {
+    static List<Step> byShape(String name, List<Node> outputs, Set<Node> buffers, String role) {
         Map<List<Dim>, List<Node>> shapes = new LinkedHashMap<>();
         for (Node o : outputs) shapes.computeIfAbsent(o.type().dims(), d -> new ArrayList<>()).add(o);
         var out = new ArrayList<Step>();
@@ -84,7 +84,7 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
         return out;
     }
 
-    private static Set<Node> identity(List<Node> nodes) {
+    static Set<Node> identity(List<Node> nodes) {
         Set<Node> s = Collections.newSetFromMap(new IdentityHashMap<>());
         s.addAll(nodes);
         return s;
@@ -152,6 +152,7 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
     private static GroupKernels recurrence(Group g, String base, Set<Node> buffers) {
         Node rec = g.anchor();
         RecurrenceCall rc = rec.recurrence();
+        if (GenericStepKernel.takes(rc)) return GenericStepKernel.group(g, base, buffers); // outside the fast families: the step body itself
         List<Node> stateOuts = g.members().stream().filter(m -> m.op() == Op.STATE_OUT).toList();
         RecurrenceBinding bind = RecurrenceBinding.of(rec, !stateOuts.isEmpty());
         var temps = new ArrayList<Node>();

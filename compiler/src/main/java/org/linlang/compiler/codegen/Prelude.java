@@ -4,7 +4,7 @@ package org.linlang.compiler.codegen;
  * The small set of macros every generated kernel is written against, so that one kernel text
  * compiles as CUDA C++ (nvcc, NVRTC) and as OpenCL C 1.2 (PoCL, any OpenCL driver). Kernels never
  * name a CUDA or OpenCL keyword directly: they say {@code KERNEL}, {@code GLOBAL}, {@code LOCAL_MEM},
- * {@code BARRIER()}, {@code GLOBAL_ID}, {@code EXPF(x)}, and so on.
+ * {@code BARRIER()} (local memory; {@code BARRIER_GLOBAL()} also orders global memory within the group), {@code GLOBAL_ID}, {@code EXPF(x)}, and so on.
  *
  * <p>Element types in memory: f32 as {@code float}, bf16 as raw {@code u16} bits (read with
  * {@code BF16_LOAD}, written with round-to-nearest-even {@code BF16_STORE}), i64, i32, and bool as
@@ -33,6 +33,7 @@ public final class Prelude {
             #define LOCAL_MEM __shared__
             #define RESTRICT __restrict__
             #define BARRIER() __syncthreads()
+            #define BARRIER_GLOBAL() __syncthreads()
             #define GLOBAL_ID ((i64)blockIdx.x * (i64)blockDim.x + (i64)threadIdx.x)
             #define LOCAL_ID ((i32)threadIdx.x)
             #define GROUP_ID ((i64)blockIdx.x)
@@ -68,6 +69,7 @@ public final class Prelude {
             #define LOCAL_MEM __local
             #define RESTRICT restrict
             #define BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
+            #define BARRIER_GLOBAL() barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)
             #define GLOBAL_ID ((i64)get_global_id(0))
             #define LOCAL_ID ((i32)get_local_id(0))
             #define GROUP_ID ((i64)get_group_id(0))

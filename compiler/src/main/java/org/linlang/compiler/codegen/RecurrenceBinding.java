@@ -121,6 +121,28 @@ public record RecurrenceBinding(RecurrenceSpec spec, Map<String, Node> roles, No
         return new RecurrenceBinding(spec, roles, state, List.copyOf(lead));
     }
 
+    /**
+     * Why a classified form is outside the families {@link RecurrenceKernels} compute (the same
+     * rules as the cpu engine's fast kernels), so that the generic step kernel runs it; null when
+     * it is inside them.
+     */
+    public static String outsideFamilies(RecurrenceForm form) {
+        if (form.kind() != Kind.DIAGONAL && form.kind() != Kind.DELTA) return "it is " + form.kind().word();
+        if (form.states().size() != 1) return "it has several states";
+        if (!form.output().chunkable() || !form.output().afterUpdate() || form.output().query() == null) {
+            return "its output is not one read-out q @ S_t of the updated state";
+        }
+        StateForm s = form.states().getFirst();
+        if (form.kind() == Kind.DELTA) {
+            if (s.delta() == null) return "it has no delta step";
+            if (s.decay() != null && s.decay().perChannel()) return "its delta step has a per-channel decay (KDA)";
+        } else {
+            if (s.writes().size() != 1) return "it writes " + s.writes().size() + " outer products";
+            if (s.writes().getFirst().value() == null) return "its state is a vector";
+        }
+        return null;
+    }
+
     /** The width of a piece: that of the vector inputs it reads (0 when it reads none). */
     private static int width(String recurrence, String piece, Expr e, Map<String, RecurrencePieces.Input> inputs) {
         int w = 0;
