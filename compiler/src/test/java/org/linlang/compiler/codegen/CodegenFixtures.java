@@ -135,5 +135,85 @@ final class CodegenFixtures {
         return out;
     }
 
+    /** The classification goldens whose recurrences only the generic step kernel runs (as GenericRecurrenceTest lists them). */
+    static final List<String> GENERIC_GOLDENS = List.of(
+            "user_delta_product", "user_dplr", "user_emit_between_updates", "user_emit_nonlinear_state", "user_full_matrix",
+            "user_hgrn1_scan", "user_host_condition", "user_kda_decay_after", "user_loop_update", "user_mamba1_elementwise",
+            "user_overwritten", "user_square_state", "user_state_feeds_state", "user_state_in_if", "user_tanh_step", "user_two_keys",
+            "user_value_side_gate", "user_kda", "user_two_states", "user_multi_write");
+
+    private static final java.util.regex.Pattern HEADER = java.util.regex.Pattern.compile("recurrence (\\w+)\\((.*)\\) -> ");
+    private static final java.util.regex.Pattern STATE = java.util.regex.Pattern.compile("state (\\w+): \\[([^\\]]*)\\]");
+
+    /**
+     * Plans whose recurrence runs on the generic step kernel: each golden of {@link #GENERIC_GOLDENS}
+     * called from a block over [B, T, 3, …] inputs twice, once from initial states with the final
+     * states (the {@code Init} block) and once from the declared initial values ({@code Plain}); sizes
+     * K = 8, V = 5, N = 6, P = 4, D = 7; and a tanh EMA over bf16 inputs at D = 7 and D = 2600 (whose
+     * slots pass the local-memory budget).
+     */
+    static Map<String, KernelPlan> genericPlans() {
+        Map<String, String> sizes = Map.of("K", "8", "V", "5", "N", "6", "P", "4", "D", "7");
+        var out = new LinkedHashMap<String, KernelPlan>();
+        for (String golden : GENERIC_GOLDENS) {
+            String source;
+            try {
+                source = Files.readString(Path.of("src", "test", "resources", "recurrence", golden + ".lin"), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            var h = HEADER.matcher(source);
+            assertTrue(h.find(), golden);
+            var params = new ArrayList<String>();
+            var args = new ArrayList<String>();
+            for (String p : h.group(2).split(",\\s*(?![^\\[]*\\])")) {
+                String[] nt = p.split(":\\s*", 2);
+                String n = nt[0].trim(), type = nt[1].trim();
+                if (type.startsWith("float") || type.startsWith("int")) continue;
+                if (type.equals("bool")) {
+                    args.add(n + " = true");
+                    continue;
+                }
+                params.add(n + ": f32[B, T, 3" + (type.equals("f32") ? "" : ", " + dims(type.substring(1, type.length() - 1), sizes)) + "]");
+                args.add(n);
+            }
+            var states = new ArrayList<String>();
+            var stateParams = new ArrayList<String>();
+            var st = STATE.matcher(source);
+            while (st.find()) {
+                states.add(st.group(1) + "0");
+                stateParams.add(st.group(1) + "0: f32[B, 3, " + dims(st.group(2), sizes) + "]");
+            }
+            var all = new ArrayList<>(params);
+            all.addAll(stateParams);
+            String call = h.group(1) + "(" + String.join(", ", args);
+            String initial = states.size() == 1 ? states.getFirst() : "(" + String.join(", ", states) + ")";
+            Program p = check(golden + ".lin", source + "\nblock Init() {\n    forward(" + String.join(", ", all) + ") =\n        " + call
+                    + ", initial_state = " + initial + ", output_final_state = true)\n}\n"
+                    + "block Plain() {\n    forward(" + String.join(", ", params) + ") = " + call + ")\n}\n", root());
+            out.put(golden + ".init", KernelPlan.of(KernelGraph.build(p, "Init", Map.of()).graph()));
+            out.put(golden + ".plain", KernelPlan.of(KernelGraph.build(p, "Plain", Map.of()).graph()));
+        }
+        Program ema = check("tanh_ema.lin", """
+                recurrence tanh_ema(x: [D]) -> [D]
+                    state m: [D] = 0
+                {
+                    m = tanh(0.5 * m + x)
+                    emit m
+                }
+                fn ema_bf16(x: bf16[B, T, 2, 7], m0: [B, 2, 7]) -> bf16[B, T, 2, 7] = tanh_ema(x, initial_state = m0)
+                fn ema_wide(x: [B, T, 2, 2600]) -> [B, T, 2, 2600] = tanh_ema(x)
+                """, root());
+        out.put("ema_bf16", KernelPlan.of(KernelGraph.build(ema, "ema_bf16", Map.of()).graph()));
+        out.put("ema_wide", KernelPlan.of(KernelGraph.build(ema, "ema_wide", Map.of()).graph()));
+        return out;
+    }
+
+    private static String dims(String dims, Map<String, String> sizes) {
+        var out = new ArrayList<String>();
+        for (String d : dims.split(",\\s*")) out.add(sizes.get(d.trim()));
+        return String.join(", ", out);
+    }
+
     static boolean isRecurrence(Decl d) { return d instanceof Decl.Recurrence; }
 }

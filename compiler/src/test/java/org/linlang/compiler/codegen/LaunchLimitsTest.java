@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +48,36 @@ class LaunchLimitsTest {
         assertTrue(k.getMessage().contains("K=300 is over 256"), k.getMessage());
         var kda = assertThrows(CodegenException.class, () -> spec(true, RecurrenceSpec.Gate.CHANNEL, 64));
         assertTrue(kda.getMessage().contains("KDA"), kda.getMessage());
+    }
+
+    /**
+     * The generic step kernel keeps its slots in local memory while they fit {@link GenericStepKernel#LOCAL_BUDGET}
+     * (the tanh EMA at D = 7), and in a global scratch buffer of [B, H, slots] floats past it (D = 2600: five
+     * slots of 2600 floats and the constant 0.5), declaring no shared memory then.
+     */
+    @Test
+    void genericStepSlotsPastTheLocalBudgetGoToGlobalMemory() {
+        Map<String, KernelPlan> plans = CodegenFixtures.genericPlans();
+        KernelSource small = generic(plans.get("ema_bf16")), wide = generic(plans.get("ema_wide"));
+        assertEquals(GenericStepKernel.ROLE, small.role());
+        assertTrue(small.launch().sharedBytes() > 0 && small.launch().sharedBytes() <= GenericStepKernel.LOCAL_BUDGET, small.body());
+        assertTrue(small.body().contains("LOCAL_MEM float W["), small.body());
+        assertEquals(GenericStepKernel.ROLE + ", slots in global memory", wide.role());
+        assertEquals(0, wide.launch().sharedBytes());
+        assertTrue(wide.body().contains("GLOBAL float* W = scratch + GROUP_ID * (i64)13001;"), wide.body());
+        assertTrue(wide.body().contains("BARRIER_GLOBAL();") && !wide.body().contains("BARRIER();"), wide.body());
+        KernelParam scratch = wide.param("scratch");
+        assertTrue(scratch.written());
+        assertEquals("f32[B, 2, 13001]", scratch.node().type().toString());
+        assertEquals(256, wide.launch().local());
+        for (KernelPlan p : plans.values()) {
+            KernelSource k = generic(p);
+            assertTrue(k.launch().sharedBytes() <= GenericStepKernel.LOCAL_BUDGET, k.name() + ": " + k.launch().sharedBytes());
+        }
+    }
+
+    private static KernelSource generic(KernelPlan p) {
+        return p.kernels(Prelude.Target.CUDA).stream().filter(k -> k.role().startsWith(GenericStepKernel.ROLE)).findFirst().orElseThrow();
     }
 
     private static final Pattern ENTRY = Pattern.compile("Compiling entry function '(\\w+)'");

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every generated kernel — of tiny_hybrid's prefill and decode step, of every std op in both
- * modes, and every recurrence and attention kernel variant — compiles with {@code nvcc} for sm_80
+ * modes, every recurrence and attention kernel variant, and the generic step kernels of the
+ * recurrences the fast families do not take — compiles with {@code nvcc} for sm_80
  * and sm_90 with zero warnings ({@code -Werror all-warnings}). nvcc needs no GPU. Skipped, with a
  * message, only where nvcc is not installed.
  */
@@ -50,6 +51,26 @@ class NvccCompileTest {
         }
         assertTrue(kernels > 100, "expected every plan's kernels, got " + kernels);
         compileBoth(dir, "plans", units.toString(), failures);
+        assertEquals(List.of(), failures, String.join("\n", failures));
+    }
+
+    /** The generic step kernels (every golden it runs, with and without initial states; bf16 inputs; slots in global memory). */
+    @Test
+    void everyGenericStepKernelCompiles(@TempDir Path dir) throws Exception {
+        var sb = new StringBuilder();
+        int u = 0, generic = 0;
+        Map<String, KernelPlan> plans = CodegenFixtures.genericPlans();
+        for (Map.Entry<String, KernelPlan> e : plans.entrySet()) {
+            for (KernelSource k : e.getValue().kernels(Prelude.Target.CUDA)) {
+                if (k.role().startsWith(GenericStepKernel.ROLE)) generic++;
+                sb.append("// ").append(e.getKey()).append(' ').append(k.role()).append('\n')
+                        .append(k.body().replace("KERNEL " + k.name() + "(", "KERNEL g" + u + "_" + k.name() + "(")).append('\n');
+            }
+            u++;
+        }
+        assertEquals(plans.size(), generic, "one generic step kernel per plan");
+        var failures = new ArrayList<String>();
+        compileBoth(dir, "generic", sb.toString(), failures);
         assertEquals(List.of(), failures, String.join("\n", failures));
     }
 
