@@ -13,6 +13,8 @@ import org.linlang.compiler.ir.Node;
 import org.linlang.compiler.ir.Op;
 import org.linlang.compiler.ir.RecurrenceCall;
 import org.linlang.compiler.ir.TensorType;
+import org.linlang.compiler.recurrence.StepOp;
+import org.linlang.compiler.recurrence.StepOps;
 import org.linlang.compiler.types.DType;
 import org.linlang.compiler.types.Dim;
 
@@ -103,18 +105,25 @@ public final class GenericStepKernel {
         for (int i = 0; i < steps; i++) shapes[i] = known(rc.inputTails().get(i), rn, "input '" + rc.inputNames().get(i) + "'");
         for (int j = 0; j < rc.stateTails().size(); j++) known(rc.stateTails().get(j), rn, "state '" + rc.stateNames().get(j) + "'");
         known(rc.outputTail(), rn, "the output");
-        StepOps p = new StepOps(rc.decl(), rc.inputNames().subList(0, steps), shapes, rc.hostArgs());
+        StepOps p;
+        try {
+            p = new StepOps(rc.decl(), rc.inputNames().subList(0, steps), shapes, rc.hostArgs());
+        } catch (StepOps.Refusal r) {
+            throw new CodegenException("recurrence " + rn + ": " + r.getMessage());
+        }
 
         int widest = p.widest(), local = 32;
         while (local < widest && local < MAX_LOCAL) local *= 2;
-        int[] size = p.slotSizes();
-        if (p.partials >= 0) size[p.partials] = local;
+        // the slots, then one partial sum per item for the whole sums (the last slot)
+        int[] size = Arrays.copyOf(p.slotSizes(), p.slotSizes().length + 1);
+        size[size.length - 1] = local;
         int[] offset = new int[size.length];
         int total = 0;
         for (int s = 0; s < size.length; s++) {
             offset[s] = total;
             total += size[s];
         }
+        if (!hasSum(p.ops)) total -= local;
         total = Math.max(total, 1);
         boolean global = 4L * total > LOCAL_BUDGET;
 
@@ -154,7 +163,7 @@ public final class GenericStepKernel {
         params.add(KernelParam.sizeOf("n_T", lead.get(1)));
         params.add(KernelParam.sizeOf("n_H", heads));
 
-        var e = new Emit(offset, local, global, inName, params, rec.type().dtype());
+        var e = new Emit(offset, size.length - 1, local, global, inName, params, rec.type().dtype());
         var b = e.b;
         b.append("KERNEL ").append(name).append("(").append(String.join(", ", params.stream().map(KernelParam::declaration).toList())).append(") {\n");
         b.append(global ? "    GLOBAL float* W = scratch + GROUP_ID * (i64)" + total + ";\n" : "    LOCAL_MEM float W[" + total + "];\n");
@@ -167,7 +176,7 @@ public final class GenericStepKernel {
             int n = size[p.stateHome[j]];
             String from = rc.stateInputs() > 0
                     ? CTypes.load(read[steps + j].type().dtype(), "s0_" + rc.stateNames().get(j), "seq * (i64)" + n + " + e")
-                    : CTypes.floatLiteral(p.stateInit(j));
+                    : CTypes.floatLiteral(stateInit(p, j, rn));
             e.loop(1, n, "W[" + offset[p.stateHome[j]] + " + e] = " + from + ";");
         }
         e.barrier(1);
@@ -187,6 +196,22 @@ public final class GenericStepKernel {
         return new Kernel(new KernelSource(name, b.toString(), params, launch, role), scratch);
     }
 
+    private static double stateInit(StepOps p, int state, String recurrence) {
+        try {
+            return p.stateInit(state);
+        } catch (StepOps.Refusal r) {
+            throw new CodegenException("recurrence " + recurrence + ": " + r.getMessage());
+        }
+    }
+
+    private static boolean hasSum(List<StepOp> ops) {
+        for (StepOp op : ops) {
+            if (op instanceof StepOp.SumAll) return true;
+            if (op instanceof StepOp.Branch b && (hasSum(b.then()) || hasSum(b.otherwise()))) return true;
+        }
+        return false;
+    }
+
     /** A per-step shape that must be known when the plan is made. */
     private static int[] known(List<Dim> tail, String recurrence, String what) {
         int[] s = new int[tail.size()];
@@ -204,6 +229,8 @@ public final class GenericStepKernel {
     private static final class Emit {
         final StringBuilder b = new StringBuilder();
         final int[] offset;
+        /** The slot of the whole sums' partial sums, one per item. */
+        final int partials;
         final int local;
         final boolean global;
         final String[] inName;
@@ -214,8 +241,9 @@ public final class GenericStepKernel {
         /** Slots read since the last barrier: whether only by the items owning the elements read. */
         Map<Integer, Boolean> readSince = new HashMap<>();
 
-        Emit(int[] offset, int local, boolean global, String[] inName, List<KernelParam> params, DType out) {
+        Emit(int[] offset, int partials, int local, boolean global, String[] inName, List<KernelParam> params, DType out) {
             this.offset = offset;
+            this.partials = partials;
             this.local = local;
             this.global = global;
             this.inName = inName;
@@ -242,20 +270,41 @@ public final class GenericStepKernel {
 
         void ops(List<StepOp> ops, int depth) {
             for (StepOp op : ops) {
-                if (hazard(op)) barrier(depth);
+                if (op instanceof StepOp.SumAll s) {
+                    // two phases: each item's strided partial sum, then item 0 adds the partial sums
+                    phase(depth, List.of(new StepOp.Use(s.src(), true)), List.of(new StepOp.Use(partials, true)),
+                            "{ float acc = 0.0f; for (i32 e = lid; e < " + s.n() + "; e += " + local + ") acc += " + w(s.src(), "e") + "; "
+                                    + w(partials, "lid") + " = acc; }\n");
+                    phase(depth, List.of(new StepOp.Use(partials, false)), List.of(new StepOp.Use(s.dst(), true)),
+                            "if (lid == 0) { float acc = 0.0f; for (i32 p = 0; p < " + local + "; p++) acc += " + w(partials, "p") + "; "
+                                    + w(s.dst(), "0") + " = acc; }\n");
+                    continue;
+                }
+                if (hazard(op.reads(), op.writes())) barrier(depth);
                 emit(op, depth);
-                for (StepOp.Use u : op.reads()) readSince.merge(u.slot(), u.aligned(), Boolean::logicalAnd);
-                for (StepOp.Use u : op.writes()) dirty.merge(u.slot(), u.aligned(), Boolean::logicalAnd);
+                track(op.reads(), op.writes());
             }
         }
 
-        /** Whether the op touches an element another item wrote, or overwrites one another item read, since the last barrier. */
-        boolean hazard(StepOp op) {
-            for (StepOp.Use u : op.reads()) {
+        private void phase(int depth, List<StepOp.Use> reads, List<StepOp.Use> writes, String code) {
+            if (hazard(reads, writes)) barrier(depth);
+            indent(depth);
+            b.append(code);
+            track(reads, writes);
+        }
+
+        private void track(List<StepOp.Use> reads, List<StepOp.Use> writes) {
+            for (StepOp.Use u : reads) readSince.merge(u.slot(), u.aligned(), Boolean::logicalAnd);
+            for (StepOp.Use u : writes) dirty.merge(u.slot(), u.aligned(), Boolean::logicalAnd);
+        }
+
+        /** Whether an op touches an element another item wrote, or overwrites one another item read, since the last barrier. */
+        boolean hazard(List<StepOp.Use> reads, List<StepOp.Use> writes) {
+            for (StepOp.Use u : reads) {
                 Boolean w = dirty.get(u.slot());
                 if (w != null && !(w && u.aligned())) return true;
             }
-            for (StepOp.Use u : op.writes()) {
+            for (StepOp.Use u : writes) {
                 Boolean w = dirty.get(u.slot()), r = readSince.get(u.slot());
                 if (w != null && !(w && u.aligned())) return true;
                 if (r != null && !(r && u.aligned())) return true;
@@ -275,16 +324,7 @@ public final class GenericStepKernel {
                         + w(m.b(), "p * " + m.n() + " + j") + "; " + w(m.dst(), "e") + " = acc; }");
                 case StepOp.Outer o -> loop(depth, o.m() * o.n(), w(o.dst(), "e") + " = " + w(o.a(), "e / " + o.n()) + " * " + w(o.b(), "e % " + o.n()) + ";");
                 case StepOp.Transpose t -> loop(depth, t.m() * t.n(), w(t.dst(), "e") + " = " + w(t.src(), "(e % " + t.m() + ") * " + t.n() + " + e / " + t.m()) + ";");
-                case StepOp.PartialSums s -> {
-                    indent(depth);
-                    b.append("{ float acc = 0.0f; for (i32 e = lid; e < ").append(s.n()).append("; e += ").append(local).append(") acc += ")
-                            .append(w(s.src(), "e")).append("; ").append(w(s.partials(), "lid")).append(" = acc; }\n");
-                }
-                case StepOp.FinishSum s -> {
-                    indent(depth);
-                    b.append("if (lid == 0) { float acc = 0.0f; for (i32 p = 0; p < ").append(local).append("; p++) acc += ")
-                            .append(w(s.partials(), "p")).append("; ").append(w(s.dst(), "0")).append(" = acc; }\n");
-                }
+                case StepOp.SumAll s -> throw new IllegalStateException("expanded in ops");
                 case StepOp.SumAxis s -> loop(depth, s.outer() * s.inner(), "{ i32 i = e / " + s.inner() + "; i32 j = e % " + s.inner()
                         + "; float acc = 0.0f; for (i32 p = 0; p < " + s.len() + "; p++) acc += " + w(s.src(), "(i * " + s.len() + " + p) * " + s.inner() + " + j")
                         + "; " + w(s.dst(), "e") + " = acc; }");

@@ -1,4 +1,4 @@
-package org.linlang.compiler.codegen;
+package org.linlang.compiler.recurrence;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,34 +11,37 @@ import org.linlang.compiler.ast.Expr;
 import org.linlang.compiler.ast.Param;
 import org.linlang.compiler.ast.Stmt;
 import org.linlang.compiler.ast.TypeExpr;
-import org.linlang.compiler.recurrence.ExprPrinter;
 
 /**
  * A recurrence's step body compiled, for step shapes known when the plan is made, into a flat list
- * of {@link StepOp}s over slots — the compiler's twin of the cpu engine's {@code StepProgram}
- * (runtime/…/cpu), with the same rules and refusals: every expression gets a slot of its own (so a
+ * of {@link StepOp}s over slots: the front half of both generic sequential kernels, the cpu
+ * engine's ({@code runtime/…/cpu/StepProgram}) and the GPU's ({@code codegen/GenericStepKernel}),
+ * so that both compile and refuse the same steps. Every expression gets a slot of its own (so a
  * {@code let} or a state is the name of a slot), a state's home slot holds it between steps and an
  * assignment to a state is copied home at the end of the step; host values (literals, host
  * parameters, sizes, loop variables) are folded, host {@code if}s choose a branch, {@code for} loops
  * over host ranges are unrolled, and an {@code if} on a one-element value of the step is a branch
  * taken at run time. What is not compiled is refused in one sentence naming the expression and its
- * place.
+ * place ({@link Refusal}: each engine says which engine refuses).
  */
-final class StepOps {
+public final class StepOps {
+    /** Why a step is not compiled: one sentence naming the expression and its place, without the engine's prefix. */
+    public static final class Refusal extends RuntimeException {
+        Refusal(String why) { super(why); }
+    }
+
     /** A tensor value: a slot and its shape. */
     record Val(int slot, int[] shape) {
         int numel() { return StepOps.numel(shape); }
     }
 
-    final List<StepOp> ops = new ArrayList<>();
+    public final List<StepOp> ops = new ArrayList<>();
     /** Each state's home slot, and its shape. */
-    final int[] stateHome;
-    final int[][] stateShape;
-    final int[] outputShape;
+    public final int[] stateHome;
+    public final int[][] stateShape;
+    public final int[] outputShape;
     /** Slots filled once with one value before the first token: slot → value. */
-    final Map<Integer, Float> constants = new LinkedHashMap<>();
-    /** The slot of every whole sum's partial sums, or -1 when the step has no whole sum; sized (one float per work item) by the kernel's layout. */
-    int partials = -1;
+    public final Map<Integer, Float> constants = new LinkedHashMap<>();
     private final List<Integer> sizes = new ArrayList<>();
 
     private final Decl.Recurrence decl;
@@ -53,7 +56,7 @@ final class StepOps {
      * @param inputShapes their per-step shapes
      * @param host       the host parameters' values
      */
-    StepOps(Decl.Recurrence decl, List<String> inputNames, int[][] inputShapes, Map<String, Object> host) {
+    public StepOps(Decl.Recurrence decl, List<String> inputNames, int[][] inputShapes, Map<String, Object> host) {
         this.decl = decl;
         this.host = new HashMap<>(host);
         this.inputShape = inputShapes;
@@ -90,10 +93,10 @@ final class StepOps {
     }
 
     /** The slots' sizes in floats, by slot number. */
-    int[] slotSizes() { return sizes.stream().mapToInt(Integer::intValue).toArray(); }
+    public int[] slotSizes() { return sizes.stream().mapToInt(Integer::intValue).toArray(); }
 
     /** The state's declared initial value, a number. */
-    double stateInit(int i) {
+    public double stateInit(int i) {
         Decl.State s = decl.states().get(i);
         if (s.init() == null) return 0;
         if (hostOnly(s.init(), new Scope(null)) instanceof Number n) return n.doubleValue();
@@ -101,7 +104,7 @@ final class StepOps {
     }
 
     /** The largest number of elements one op shares out, for the work-group size. */
-    int widest() {
+    public int widest() {
         int w = 1;
         for (int s : sizes) w = Math.max(w, s);
         return w;
@@ -472,10 +475,8 @@ final class StepOps {
     }
 
     private Val sumAll(Val v, List<StepOp> out) {
-        if (partials < 0) partials = newSlot(0);
         Val r = new Val(newSlot(1), new int[0]);
-        out.add(new StepOp.PartialSums(v.slot(), v.numel(), partials));
-        out.add(new StepOp.FinishSum(partials, r.slot()));
+        out.add(new StepOp.SumAll(v.slot(), v.numel(), r.slot()));
         return r;
     }
 
@@ -522,17 +523,17 @@ final class StepOps {
         return sizes.size() - 1;
     }
 
-    static int numel(int[] s) {
+    public static int numel(int[] s) {
         int n = 1;
         for (int d : s) n *= d;
         return n;
     }
 
-    private CodegenException refuse(Expr e, String why) {
+    private Refusal refuse(Expr e, String why) {
         return refuse("`" + ExprPrinter.print(e) + "` at " + e.span() + ": " + why);
     }
 
-    private CodegenException refuse(String why) {
-        return new CodegenException("recurrence " + decl.name().name() + ": " + why);
+    private Refusal refuse(String why) {
+        return new Refusal(why);
     }
 }

@@ -1,19 +1,21 @@
-package org.linlang.compiler.codegen;
+package org.linlang.compiler.recurrence;
 
 import java.util.List;
 
 /**
  * One operation of a recurrence's step body, over numbered slots of f32 values ({@link StepOps}):
- * what the generic step kernel ({@link GenericStepKernel}) emits as one loop of the work-group over
- * the result's elements. Each op writes a slot of its own (values are single-assignment within a
- * step), except the copies home of states and into the slot both branches of an {@code if} share.
+ * a closure over float arrays in the cpu engine's generic kernel ({@code runtime/…/cpu/StepProgram}),
+ * one loop of the work-group over the result's elements in the GPU's
+ * ({@code codegen/GenericStepKernel}). Each op writes a slot of its own (values are
+ * single-assignment within a step), except the copies home of states and into the slot both
+ * branches of an {@code if} share.
  *
  * <p>{@link #reads} and {@link #writes} say which slots an op touches and whether element {@code e}
- * of the op touches element {@code e} of the slot ({@code aligned}): the kernel shares elements out
- * to work items by {@code e mod local}, so an aligned read of a slot an aligned op wrote needs no
+ * of the op touches element {@code e} of the slot ({@code aligned}): the GPU kernel shares elements
+ * out to work items by {@code e mod local}, so an aligned read of a slot an aligned op wrote needs no
  * barrier; anything else does.
  */
-sealed interface StepOp {
+public sealed interface StepOp {
 
     /** A slot touched, and whether element e of the op touches element e of it. */
     record Use(int slot, boolean aligned) {}
@@ -60,15 +62,9 @@ sealed interface StepOp {
         public List<Use> writes() { return List.of(new Use(dst, true)); }
     }
 
-    /** First half of a whole sum: each item's strided partial sum of {@code n} elements into {@code partials[item]}. */
-    record PartialSums(int src, int n, int partials) implements StepOp {
-        public List<Use> reads() { return List.of(new Use(src, true)); }
-        public List<Use> writes() { return List.of(new Use(partials, true)); }
-    }
-
-    /** Second half: item 0 adds the partial sums (and so writes the one element it owns). */
-    record FinishSum(int partials, int dst) implements StepOp {
-        public List<Use> reads() { return List.of(new Use(partials, false)); }
+    /** The sum of all {@code n} elements. */
+    record SumAll(int src, int n, int dst) implements StepOp {
+        public List<Use> reads() { return List.of(new Use(src, false)); }
         public List<Use> writes() { return List.of(new Use(dst, true)); }
     }
 
