@@ -4,7 +4,8 @@ package org.linlang.compiler.codegen;
  * The small set of macros every generated kernel is written against, so that one kernel text
  * compiles as CUDA C++ (nvcc, NVRTC) and as OpenCL C 1.2 (PoCL, any OpenCL driver). Kernels never
  * name a CUDA or OpenCL keyword directly: they say {@code KERNEL}, {@code GLOBAL}, {@code LOCAL_MEM},
- * {@code BARRIER()} (local memory; {@code BARRIER_GLOBAL()} also orders global memory within the group), {@code GLOBAL_ID}, {@code EXPF(x)}, and so on.
+ * {@code BARRIER()} (orders local memory; {@code BARRIER_GLOBAL()} orders global memory too, within
+ * the group), {@code GLOBAL_ID}, {@code EXPF(x)}, and so on.
  *
  * <p>Element types in memory: f32 as {@code float}, bf16 as raw {@code u16} bits (read with
  * {@code BF16_LOAD}, written with round-to-nearest-even {@code BF16_STORE}), i64, i32, and bool as

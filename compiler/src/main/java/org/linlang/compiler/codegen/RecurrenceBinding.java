@@ -36,7 +36,7 @@ public record RecurrenceBinding(RecurrenceSpec spec, Map<String, Node> roles, No
         if (form == null) throw new CodegenException("recurrence " + n + " is not classified");
         if (form.kind() != Kind.DIAGONAL && form.kind() != Kind.DELTA) {
             throw new CodegenException("recurrence " + n + " is " + form.kind().word() + " (" + form.reason()
-                    + "); the GPU kernels cover the diagonal and delta classes so far");
+                    + "); the fast GPU kernels cover the diagonal and delta classes (GenericStepKernel runs the others)");
         }
         if (form.states().size() != 1) throw new CodegenException("recurrence " + n + " has several states; the GPU kernels take one");
         StateForm s = form.states().getFirst();
