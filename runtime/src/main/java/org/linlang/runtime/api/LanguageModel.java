@@ -48,7 +48,7 @@ public final class LanguageModel implements AutoCloseable {
 
     /**
      * Logits [T][vocab] of every position of one sequence (a full forward). A call the engine refuses (engine
-     * cpu, a model it cannot compile) or bad ids are {@link LinException}s.
+     * cpu, opencl or cuda, a model it cannot compile; cuda without a GPU) or bad ids are {@link LinException}s.
      */
     public float[][] logits(long[] ids) {
         try {

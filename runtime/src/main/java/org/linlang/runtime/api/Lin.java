@@ -62,7 +62,7 @@ public final class Lin implements AutoCloseable {
     /** A Lin with the defaults: the interp engine, no file access, output to System.out and System.err. */
     public static Lin create() { return builder().build(); }
 
-    /** The engine that runs block and model calls: {@code interp}, {@code cpu} or {@code auto} (see {@link Builder#engine}). */
+    /** The engine that runs block and model calls: {@code interp}, {@code cpu}, {@code auto}, {@code opencl} or {@code cuda} (see {@link Builder#engine}). */
     public String engine() { return engine; }
 
     /** Checks and runs Lin code in this session; returns the value of its last statement if that is an expression. */
@@ -169,15 +169,14 @@ public final class Lin implements AutoCloseable {
          * {@code lin.Engine}): {@code interp} (the default, the Truffle interpreter); {@code cpu}, each call
          * compiled into a plan of the cpu engine, a call it cannot compile a {@link LinException} that says why;
          * {@code auto}, cpu where it can and interp for the rest, said once per block on the error stream.
-         * Everything else in a program runs on interp. {@code opencl} and {@code cuda} run single ops from the
-         * command line ({@code lin op}) and are refused here.
+         * {@code opencl} and {@code cuda}, each call a device plan on the generated GPU kernels as {@code lin run
+         * --engine opencl} runs it (weights uploaded once per model, a session's states copied in and out per call;
+         * what the kernels cannot run, or a machine without the device, is a {@link LinException} that says why).
+         * Everything else in a program runs on interp.
          */
         public Builder engine(String name) {
             switch (name) {
-                case "interp", "cpu", "auto" -> this.engine = name;
-                case "opencl", "cuda" -> throw new IllegalArgumentException("the " + name + " engine is not available to "
-                        + "embedded Lin, which runs programs on interp, cpu or auto; " + name + " runs single ops from the command line, "
-                        + "e.g. lin op NAME --engine " + name + " (see docs/cli.md)");
+                case "interp", "cpu", "auto", "opencl", "cuda" -> this.engine = name;
                 default -> throw new IllegalArgumentException("unknown engine '" + name + "'; the engines are interp, cpu, auto, opencl and cuda");
             }
             return this;
@@ -216,10 +215,10 @@ public final class Lin implements AutoCloseable {
         /**
          * The session. With engine cpu or auto the JVM must have the Vector API module, which the cpu engine's
          * kernels use ({@code --add-modules=jdk.incubator.vector}); without it this throws an
-         * {@link IllegalStateException} saying so.
+         * {@link IllegalStateException} saying so. The device engines do not need it.
          */
         public Lin build() {
-            if (!engine.equals("interp") && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            if ((engine.equals("cpu") || engine.equals("auto")) && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
                 throw new IllegalStateException("the " + engine + " engine needs the Vector API, an incubator module of the JDK: "
                         + "start the JVM with --add-modules=jdk.incubator.vector (or choose engine interp)");
             }

@@ -46,7 +46,7 @@ final class ChatCommand implements Callable<Integer> {
 
     @Mixin GenerateCommand.SamplingOptions options = new GenerateCommand.SamplingOptions();
 
-    @Option(names = "--engine", defaultValue = "interp", paramLabel = "ENGINE", description = "interp, cpu, cuda or auto; default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "interp", paramLabel = "ENGINE", description = "interp, cpu, auto, opencl or cuda; default: ${DEFAULT-VALUE}.")
     String engine;
 
     ChatCommand(Io io) {

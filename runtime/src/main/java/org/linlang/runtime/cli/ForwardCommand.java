@@ -40,7 +40,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where logits [B, T, vocab] (f32) go.")
     Path out;
 
-    @Option(names = "--engine", defaultValue = "interp", paramLabel = "ENGINE", description = "interp, cpu, cuda or auto; default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "interp", paramLabel = "ENGINE", description = "interp, cpu, auto, opencl or cuda; default: ${DEFAULT-VALUE}.")
     String engine;
 
     ForwardCommand(Io io) {

@@ -40,7 +40,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Mixin SamplingOptions options = new SamplingOptions();
 
-    @Option(names = "--engine", defaultValue = "interp", paramLabel = "ENGINE", description = "interp, cpu, cuda or auto; default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "interp", paramLabel = "ENGINE", description = "interp, cpu, auto, opencl or cuda; default: ${DEFAULT-VALUE}.")
     String engine;
 
     GenerateCommand(Io io) {

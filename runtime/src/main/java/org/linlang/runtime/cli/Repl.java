@@ -34,9 +34,8 @@ import org.linlang.runtime.truffle.LinLanguage;
  * {@link ReplInput}); {@link ReplTerminal} reads them from a terminal with JLine.
  */
 final class Repl implements AutoCloseable {
-    /** The engines a session runs on (the context option lin.Engine), and those that run single ops only. */
-    private static final List<String> ENGINES = List.of("interp", "cpu", "auto");
-    private static final List<String> OP_ENGINES = List.of("opencl", "cuda");
+    /** The engines a session runs on (the context option lin.Engine). */
+    private static final List<String> ENGINES = List.of("interp", "cpu", "auto", "opencl", "cuda");
     static final List<String> COMMANDS = List.of(":help", ":type", ":time", ":load", ":engine", ":quit");
     static final List<String> KEYWORDS = List.of("import", "as", "fn", "recurrence", "block", "model", "state", "let",
             "return", "emit", "for", "in", "if", "then", "else", "and", "or", "not", "true", "false");
@@ -50,7 +49,7 @@ final class Repl implements AutoCloseable {
     /** Set while Lin code runs, so that Ctrl-C can interrupt it. */
     private volatile boolean running;
 
-    /** A session whose block and model calls run on {@code engine} (interp, cpu or auto; see {@link #engineProblem}). */
+    /** A session whose block and model calls run on {@code engine} (interp, cpu, auto, opencl or cuda; see {@link #engineProblem}). */
     Repl(Io io, String engine, String historyNote) {
         this.io = io;
         this.engine = engine;
@@ -299,10 +298,8 @@ final class Repl implements AutoCloseable {
     private void engine(String name) {
         if (name.isEmpty() || name.equals(engine)) {
             io.out().println("engine: " + engine + " (" + describe(engine) + ")");
-        } else if (ENGINES.contains(name) || OP_ENGINES.contains(name)) {
-            String problem = engineProblem(name);
-            error((problem != null ? problem : "the engine is chosen when the session starts (lin repl --engine " + name + ")")
-                    + "; this session stays on " + engine);
+        } else if (ENGINES.contains(name)) {
+            error("the engine is chosen when the session starts (lin repl --engine " + name + "); this session stays on " + engine);
         } else {
             error(unknown(name));
         }
@@ -313,18 +310,15 @@ final class Repl implements AutoCloseable {
         return switch (engine) {
             case "cpu" -> "block and model calls compiled into cpu plans, the rest on the Truffle interpreter";
             case "auto" -> "block and model calls on the cpu engine where it compiles them, else on the Truffle interpreter";
+            case "opencl", "cuda" -> "block and model calls as device plans on the " + engine
+                    + " kernels (a session's states copied in and out per call), the rest on the Truffle interpreter";
             default -> "the Truffle interpreter";
         };
     }
 
     /** Checks an engine name given on the command line: null when usable, else why not. */
     static String engineProblem(String name) {
-        if (ENGINES.contains(name)) return null;
-        if (OP_ENGINES.contains(name)) {
-            return "the " + name + " engine is not available in the REPL, which runs on interp, cpu or auto; " + name
-                    + " runs single ops from the command line, e.g. lin op NAME --engine " + name + " (see docs/cli.md)";
-        }
-        return unknown(name);
+        return ENGINES.contains(name) ? null : unknown(name);
     }
 
     private static String unknown(String name) {

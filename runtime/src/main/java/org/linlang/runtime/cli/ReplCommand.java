@@ -28,8 +28,8 @@ final class ReplCommand implements Callable<Integer> {
     boolean help;
 
     @Option(names = "--engine", paramLabel = "NAME", defaultValue = "interp",
-            description = "Which engine runs block and model calls: interp (the default), cpu (compiled plans) or auto "
-                    + "(cpu where it can, else interp, said once per block); opencl and cuda run single ops (lin op), not sessions.")
+            description = "Which engine runs block and model calls: interp (the default), cpu (compiled plans), auto "
+                    + "(cpu where it can, else interp, said once per block), opencl or cuda (device plans on the GPU kernels).")
     String engine;
 
     @Option(names = "--history", paramLabel = "FILE", description = "Where to keep the history (default ~/.lin_history).")

@@ -32,7 +32,7 @@ import org.linlang.runtime.tensor.Tensor;
  * (4 layers: three Gated DeltaNet layers and one gated-attention layer, dense and shared-expert MoE MLPs):
  * logits of every position within 1e-4 (max error over max magnitude, f32 arithmetic), prefill-then-decode
  * equal to the full forward, the greedy continuation identical, tied embeddings, and `lin generate`.
- * On the interp engine: the cpu engine does not run whole models yet (docs/checkpoints.md).
+ * On the interp engine (the cpu engine is checked in api/LinEnginesTest, opencl in api/LinDeviceEnginesTest and cli/CheckpointDeviceEnginesTest).
  */
 class Qwen3NextCheckpointTest {
     private static final double TOLERANCE = 1e-4;

@@ -40,8 +40,8 @@ class CheckpointCommandsTest {
         SafeTensors.write(ids, Map.of("input_ids", Creation.of(new float[] {1, 2}, 2)));
         r = CliRunner.run("forward", DIR, "--ids", ids.toString(), "--out", tmp.resolve("o.safetensors").toString());
         assertEquals("lin forward: " + ids + ": input_ids must be i64 [B, T], found f32[2]\n", r.output());
-        r = CliRunner.run("forward", DIR, "--ids", ids.toString(), "--out", "o.safetensors", "--engine", "cuda");
-        assertEquals("lin forward: engine 'cuda' does not run whole models yet; use --engine cpu or interp\n", r.output());
+        r = CliRunner.run("forward", DIR, "--ids", ids.toString(), "--out", "o.safetensors", "--engine", "gpu");
+        assertEquals("lin forward: unknown engine 'gpu'; choose interp, cpu, auto, opencl or cuda\n", r.output());
         assertEquals(2, r.exitCode());
     }
 

@@ -315,14 +315,14 @@ class ReplTest {
         Session s = repl(":engine\n:engine interp\n:engine cpu\n:engine cuda\n:engine warp\n");
         assertTrue(s.out().contains("engine: interp (the Truffle interpreter)"), s.out());
         assertTrue(s.err().contains("error: the engine is chosen when the session starts (lin repl --engine cpu); this session stays on interp"), s.err());
-        assertTrue(s.err().contains("the cuda engine is not available in the REPL, which runs on interp, cpu or auto; "
-                + "cuda runs single ops from the command line, e.g. lin op NAME --engine cuda (see docs/cli.md); this session stays on interp"), s.err());
+        assertTrue(s.err().contains("error: the engine is chosen when the session starts (lin repl --engine cuda); this session stays on interp"), s.err());
         assertTrue(s.err().contains("unknown engine 'warp'"), s.err());
         assertEquals("engine: cpu (block and model calls compiled into cpu plans, the rest on the Truffle interpreter)\n",
                 repl(":engine\n", "--engine", "cpu").out());
-        Session refused = repl("1\n", "--engine", "opencl");
+        assertTrue(repl(":engine\n", "--engine", "opencl").out().startsWith("engine: opencl (block and model calls as device plans on the opencl kernels"));
+        Session refused = repl("1\n", "--engine", "gpu");
         assertEquals(LinCli.EXIT_USAGE, refused.exitCode());
-        assertTrue(refused.err().contains("the opencl engine is not available in the REPL"), refused.err());
+        assertTrue(refused.err().contains("unknown engine 'gpu'; the engines are interp, cpu, auto, opencl and cuda"), refused.err());
         assertEquals("", refused.out());
     }
 
@@ -361,6 +361,52 @@ class ReplTest {
             assertEquals(want, got, 1e-5 * Math.max(1, Math.abs(want)), "line " + i + ": " + cpu.out());
         }
         assertEquals(LinCli.EXIT_ERRORS, cpu.exitCode());
+    }
+
+    /**
+     * An opencl session (PoCL here) runs a model call and a session's prefill and decode step as device plans, with
+     * interp's values; the step's logits are the whole call's last position.
+     */
+    @Test
+    void anOpenClSessionRunsAModelCallAndASessionStep() {
+        String input = """
+                import std.models.{DecoderLM}
+                let m = DecoderLM(vocab = 64, d = 16, num_layers = 2, pattern = "L", mixer = "linear_attn", heads = 2, head_dim = 8)
+                let ids = (rand([1, 6], seed = 7) * 64.0) as i64
+                let logits = m(ids)
+                float(sum(abs(logits)))
+                let s = m.session()
+                let prefill = s(ids[:, 0:5])
+                let step = s(ids[:, 5:6])
+                float(sum(abs(step)))
+                float(max(abs(step - logits[:, 5:6]))) < 1e-4
+                """;
+        Session interp = repl(input);
+        Session opencl = repl(input, "--engine", "opencl");
+        assertEquals(LinCli.EXIT_OK, opencl.exitCode(), opencl.err());
+        assertEquals("", opencl.err());
+        assertEquals(3, opencl.outLines().size(), opencl.out());
+        for (int i = 0; i < 2; i++) {
+            double want = Double.parseDouble(interp.outLines().get(i)), got = Double.parseDouble(opencl.outLines().get(i));
+            assertEquals(want, got, 1e-4 * Math.max(1, Math.abs(want)), "line " + i + ": " + opencl.out());
+        }
+        assertEquals("true", opencl.outLines().get(2));
+    }
+
+    /** Without an NVIDIA driver a cuda session runs plain code, and a model call is an error of one sentence. */
+    @Test
+    void aCudaSessionWithoutADriverSaysSoAtTheModelCall() {
+        Session s = repl("""
+                import std.nn.{LinearAttention}
+                1 + 2
+                float(sum(LinearAttention(8, 2, 4, 4)(ones([1, 3, 8]))))
+                """, "--engine", "cuda");
+        if (s.exitCode() == LinCli.EXIT_OK) return; // a machine with an NVIDIA GPU runs it
+        assertEquals(List.of("3"), s.outLines());
+        assertEquals(LinCli.EXIT_ERRORS, s.exitCode());
+        assertTrue(s.err().contains("error: engine cuda: "), s.err());
+        assertTrue(s.err().lines().findFirst().orElseThrow().endsWith("(use --engine interp or auto)"), s.err());
+        assertNoJavaTrace(s.err());
     }
 
     @Test
