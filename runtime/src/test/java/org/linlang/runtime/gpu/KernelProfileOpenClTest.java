@@ -48,7 +48,7 @@ class KernelProfileOpenClTest {
         dev = OpenClDevice.open(true);
         Path root = Files.isDirectory(Path.of("../stdlib")) ? Path.of("..") : Path.of(".");
         CheckResult r = Frontend.check(new Source("profile_test.lin", """
-                import std.ops.{gated_delta_rule}
+                import std.ops.{gated_delta_rule, softmax_attn}
                 fn proj(x: [B, T, D], w: [D, E]) -> [B, T, E] = silu(x @ w) * 2.0
                 fn gdr(q: [B, T, H, K], k: [B, T, H, K], v: [B, T, H, V], g: [B, T, H], beta: [B, T, H]) -> [B, T, H, V] =
                     gated_delta_rule(q, k, v, g, beta)
@@ -65,7 +65,9 @@ class KernelProfileOpenClTest {
     }
 
     /** Normal inputs; log-decays in [log 0.9, 0) for g, β in [0, 1). */
-    static Map<String, Tensor> inputs(KernelPlan plan, Random r) {
+    static Map<String, Tensor> inputs(KernelPlan plan, Random r) { return inputs(plan, r, Map.of("B", (long) B, "T", (long) T, "H", (long) H)); }
+
+    static Map<String, Tensor> inputs(KernelPlan plan, Random r, Map<String, Long> named) {
         var out = new LinkedHashMap<String, Tensor>();
         for (Node n : plan.graph().nodes()) {
             if (n.op() != Op.INPUT) continue;
@@ -73,7 +75,7 @@ class KernelProfileOpenClTest {
             for (int a = 0; a < shape.length; a++) {
                 Dim d = n.type().dim(a);
                 var bind = new HashMap<Sym, Dim>();
-                for (Sym s : d.symbols()) bind.put(s, Dim.of(s.name.equals("B") ? B : s.name.equals("T") ? T : H));
+                for (Sym s : d.symbols()) bind.put(s, Dim.of(named.get(s.name)));
                 shape[a] = d.substitute(bind).constant();
             }
             long count = 1;
@@ -180,6 +182,25 @@ class KernelProfileOpenClTest {
                 .anyMatch(s -> s instanceof Step.Launch l && l.kernel() == seq)).findFirst().orElseThrow(), seq, sizes);
         long b = PlanSizes.eval(seq.param("n_B").dim(), sizes), t = PlanSizes.eval(seq.param("n_T").dim(), sizes), h = PlanSizes.eval(seq.param("n_H").dim(), sizes);
         assertEquals(6.0 * K * V * b * t * h, c.flops());
+    }
+
+    /**
+     * A flash attention with the bottom-right causal mask and a window of 5, T = 9 queries over S = 12
+     * keys: row t sees min(t + S − T + 1, 5) keys (4, then 5), 44 in all, each 2·(K + V) flops.
+     */
+    @Test
+    void flashAttentionCountsTheKeysTheMaskLetsEachRowSee() {
+        int k = 32, v = 40, hk = 2, t = 9, s = 12;
+        KernelPlan p = KernelPlan.of(KernelGraph.build(program, "softmax_attn",
+                Map.of("K", (long) k, "V", (long) v, "G", 1L, "window", 5L)).graph());
+        try (var runner = new OpenClPlanRunner(dev, p)) {
+            KernelProfile prof = profile(runner, Prelude.Target.OPENCL,
+                    inputs(p, new Random(5), Map.of("B", (long) B, "T", (long) t, "S", (long) s, "Hk", (long) hk)), 1);
+            LaunchCost c = prof.launches().stream().map(KernelProfile.Launch::cost).filter(x -> x.role().startsWith("flash attention"))
+                    .findFirst().orElseThrow();
+            assertTrue(c.role().contains("window 5"), c.role());
+            assertEquals(2.0 * (k + v) * 44 * B * hk, c.flops());
+        }
     }
 
     @Test
