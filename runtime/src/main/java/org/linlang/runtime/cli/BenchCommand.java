@@ -51,6 +51,8 @@ import picocli.CommandLine.Parameters;
  *   <li>{@code --plot FILE.svg}: prefill time against T for each engine and baseline.
  * </ul>
  * The machine may be shared: the load average is printed at the start and at the end.
+ * <p>With {@code --engine opencl|cuda}, {@link DeviceBench} times each kernel of a model file's calls
+ * (or of {@code --op NAME}'s plans) on the device instead (docs/cuda.md, Inspection).
  */
 @Command(name = "bench", description = {"Measure the cpu engine against its baselines (numpy chunked, ND4J sgemm, a memory copy, the interpreter);",
         "with --engine opencl|cuda, time each kernel of a model file's calls (or of --op NAME) on the device against its measured ceilings.",
