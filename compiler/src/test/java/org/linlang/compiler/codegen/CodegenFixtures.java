@@ -132,6 +132,7 @@ final class CodegenFixtures {
                 for (boolean tb : new boolean[] {false, true}) out.add(GemmKernel.of("gemm_" + t.lin() + "_" + ta + "_" + tb, t, t, t, ta, tb));
             }
         }
+        out.add(CopyKernel.of("lin_copy")); // lin bench's bandwidth probe
         return out;
     }
 

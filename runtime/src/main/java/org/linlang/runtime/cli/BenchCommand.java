@@ -35,6 +35,7 @@ import org.linlang.runtime.tensor.Tensor;
 import org.linlang.runtime.truffle.LinLanguage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code lin bench}: the cpu engine's figures with their baselines, measured in one run on this
@@ -50,20 +51,58 @@ import picocli.CommandLine.Option;
  *   <li>{@code --plot FILE.svg}: prefill time against T for each engine and baseline.
  * </ul>
  * The machine may be shared: the load average is printed at the start and at the end.
+ * <p>With {@code --engine opencl|cuda}, {@link DeviceBench} times each kernel of a model file's calls
+ * (or of {@code --op NAME}'s plans) on the device instead (docs/cuda.md, Inspection).
  */
-@Command(name = "bench", description = {"Measure the cpu engine against its baselines (numpy chunked, ND4J sgemm, a memory copy, the interpreter).",
-        "Example: lin bench --plot bench.svg"})
+@Command(name = "bench", description = {"Measure the cpu engine against its baselines (numpy chunked, ND4J sgemm, a memory copy, the interpreter);",
+        "with --engine opencl|cuda, time each kernel of a model file's calls (or of --op NAME) on the device against its measured ceilings.",
+        "Examples: lin bench --plot bench.svg; lin bench examples/hybrid_gated_deltanet.lin --engine cuda --T 2048; lin bench --op gated_delta_rule --engine opencl"})
 final class BenchCommand implements Callable<Integer> {
     private final Io io;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--T", defaultValue = "4096", description = "Sequence length of the prefill figures; default: ${DEFAULT-VALUE}.")
+    @Option(names = "--T", description = "Sequence length of the prefill figures; default: 4096 (cpu), 256 (opencl, cuda).")
+    Integer tOption;
+
+    /** The cpu figures' T. */
     int t;
 
     @Option(names = "--H", defaultValue = "4", description = "Heads of the prefill figures; default: ${DEFAULT-VALUE}.")
     int heads;
+
+    @Option(names = "--engine", defaultValue = "cpu", paramLabel = "ENGINE",
+            description = "cpu (the figures above), or opencl / cuda: per-kernel device times of FILE's model or of --op; default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "With --engine opencl|cuda: the .lin file whose model is timed.")
+    Path file;
+
+    @Option(names = "--op", paramLabel = "NAME", description = "With --engine opencl|cuda: time std.ops.NAME (prefill and .step) instead of a file's model.")
+    String op;
+
+    @Option(names = "--instance", defaultValue = "model", paramLabel = "NAME",
+            description = "With FILE: the top-level variable holding the model the file's script makes; default: ${DEFAULT-VALUE}.")
+    String instance;
+
+    @Option(names = "--arg", paramLabel = "NAME=INT", description = "With --op: a size of the op (K=64, V=64; K and V default to 128).")
+    Map<String, Long> args = new LinkedHashMap<>();
+
+    @Option(names = "--B", defaultValue = "1", description = "With --engine opencl|cuda: the batch; default: ${DEFAULT-VALUE}.")
+    int b;
+
+    @Option(names = "--top", defaultValue = "25", description = "With --engine opencl|cuda: the kernels listed per table, the most time first; default: ${DEFAULT-VALUE}.")
+    int top;
+
+    @Option(names = "--vocab", defaultValue = "2", description = "With FILE: token ids are drawn below the model's vocab, or below this when it has none; default: ${DEFAULT-VALUE}.")
+    long vocab;
+
+    @Option(names = "--copy-mib", description = "With --engine opencl|cuda: MiB of the bandwidth ceiling's copy; default: 1024 (cuda), 64 (opencl).")
+    Long copyMiB;
+
+    @Option(names = "--gemm-n", description = "With --engine opencl|cuda: n of the compute ceiling's n×n×n f32 GEMM; default: 8192 (cuda), 512 (opencl).")
+    Integer gemmN;
 
     @Option(names = "--repeat", defaultValue = "7", description = "Timed runs per figure (the median is reported); default: ${DEFAULT-VALUE}.")
     int repeat;
@@ -107,8 +146,37 @@ final class BenchCommand implements Callable<Integer> {
         this.io = io;
     }
 
+    Io io() { return io; }
+
+    int batch() { return b; }
+
+    int deviceT() { return tOption != null ? tOption : 256; }
+
+    long copyBytes(String engine) { return (copyMiB != null ? copyMiB : engine.equals("cuda") ? 1024 : 64) << 20; }
+
+    int gemmSize(String engine) { return gemmN != null ? gemmN : engine.equals("cuda") ? 8192 : 512; }
+
     @Override
     public Integer call() {
+        if (!engine.equals("cpu")) {
+            if (!engine.equals("opencl") && !engine.equals("cuda")) {
+                io.err().println("lin bench: --engine is cpu, opencl or cuda, not " + engine);
+                return LinCli.EXIT_USAGE;
+            }
+            try {
+                return new DeviceBench(this, engine).run();
+            } catch (IOException | RuntimeException e) {
+                io.err().println("lin bench: " + e.getMessage());
+                return LinCli.EXIT_ERRORS;
+            } finally {
+                io.out().flush();
+            }
+        }
+        if (file != null || op != null) {
+            io.err().println("lin bench: a FILE or --op is timed with --engine opencl or cuda; the cpu figures take neither");
+            return LinCli.EXIT_USAGE;
+        }
+        t = tOption != null ? tOption : 4096;
         try {
             header();
             if (parts.contains("prefill")) prefill();
@@ -136,7 +204,7 @@ final class BenchCommand implements Callable<Integer> {
         io.out().println("# OPENBLAS_CORETYPE=" + System.getenv().getOrDefault("OPENBLAS_CORETYPE", "<unset>"));
     }
 
-    private static String load() {
+    static String load() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];

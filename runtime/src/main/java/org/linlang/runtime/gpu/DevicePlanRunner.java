@@ -39,6 +39,8 @@ public abstract class DevicePlanRunner<M> implements AutoCloseable {
     private final Map<String, M> weights = new HashMap<>();
     /** An empty value (a KV cache before the first token, P = 0) still gets a buffer: devices refuse zero-byte ones. */
     private static final long MIN_BYTES = 16;
+    /** Where each launch's device time goes; null (the default) times nothing. */
+    private KernelProfile profile;
 
     protected DevicePlanRunner(KernelPlan plan, Prelude.Target target) {
         this.plan = plan;
@@ -65,8 +67,17 @@ public abstract class DevicePlanRunner<M> implements AutoCloseable {
     /** Waits for every launch. */
     protected abstract void finish();
 
+    /** A timer of the next launch on the device's clock (only called while profiling). */
+    protected LaunchTimer startTimer() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot time its launches");
+    }
+
+    /** Times every launch of the later calls into {@code p} (null: stop timing). */
+    public void profileInto(KernelProfile p) { this.profile = p; }
+
     /** The outputs of the graph by name, for the inputs, weights and states given by name. */
     public Map<String, Tensor> run(Map<String, Tensor> values) {
+        long start = System.nanoTime();
         Graph g = plan.graph();
         Map<Sym, Long> sizes = PlanSizes.bind(g, values);
         Map<Node, M> buffers = new IdentityHashMap<>();
@@ -98,9 +109,11 @@ public abstract class DevicePlanRunner<M> implements AutoCloseable {
                 }
                 for (Step s : gk.steps(target)) {
                     if (s instanceof Step.Gemm gm) {
+                        LaunchTimer timer = profile == null ? null : startTimer();
                         gemm(gm, read(gm.a(), buffers, k -> "a GEMM"), read(gm.b(), buffers, k -> "a GEMM"), written(gm.out(), buffers, taken, sizes),
                                 PlanSizes.eval(gm.m(), sizes), PlanSizes.eval(gm.n(), sizes), PlanSizes.eval(gm.k(), sizes),
                                 PlanSizes.eval(gm.batch(), sizes), PlanSizes.eval(gm.strideA(), sizes), PlanSizes.eval(gm.strideB(), sizes));
+                        if (timer != null) timed(timer, LaunchCost.gemm(gk, gm, sizes));
                         continue;
                     }
                     KernelSource k = ((Step.Launch) s).kernel();
@@ -110,7 +123,11 @@ public abstract class DevicePlanRunner<M> implements AutoCloseable {
                         else args.add(p.written() ? written(p.node(), buffers, taken, sizes) : read(p.node(), buffers, x -> k.name()));
                     }
                     long threads = PlanSizes.eval(k.launch().threads(), sizes);
-                    if (threads > 0) launch(k, args, threads);
+                    if (threads > 0) {
+                        LaunchTimer timer = profile == null ? null : startTimer();
+                        launch(k, args, threads);
+                        if (timer != null) timed(timer, LaunchCost.launch(gk, k, sizes));
+                    }
                 }
             }
             finish();
@@ -124,10 +141,19 @@ public abstract class DevicePlanRunner<M> implements AutoCloseable {
                 if (bytes > 0) download(t.storage().asSlice(0, bytes), m);
                 out.put(o.name(), t);
             }
+            if (profile != null) profile.endCall((System.nanoTime() - start) / 1e9);
             return out;
+        } catch (RuntimeException e) {
+            if (profile != null) profile.dropCall();
+            throw e;
         } finally {
             for (M m : taken) free(m, false);
         }
+    }
+
+    private void timed(LaunchTimer timer, LaunchCost cost) {
+        timer.stop();
+        profile.add(cost, timer);
     }
 
     /** The buffer a step reads: written by an earlier step, or given. */

@@ -20,6 +20,7 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_platform_id;
@@ -38,18 +39,30 @@ public final class OpenClDevice implements AutoCloseable {
     private final cl_command_queue queue;
     private final cl_device_id device;
     private final String name;
+    private final boolean profiling;
+    private final boolean gpu;
     private final Map<String, cl_program> programs = new ConcurrentHashMap<>();
     private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
 
-    private OpenClDevice(cl_context context, cl_command_queue queue, cl_device_id device, String name) {
+    private OpenClDevice(cl_context context, cl_command_queue queue, cl_device_id device, String name, boolean profiling) {
         this.context = context;
         this.queue = queue;
         this.device = device;
         this.name = name;
+        this.profiling = profiling;
+        long[] type = new long[1];
+        clGetDeviceInfo(device, CL_DEVICE_TYPE, Sizeof.cl_long, Pointer.to(type), null);
+        this.gpu = (type[0] & CL_DEVICE_TYPE_GPU) != 0;
     }
 
     /** The first OpenCL device of the first platform that has one, or an exception that says how to get one. */
-    public static OpenClDevice open() {
+    public static OpenClDevice open() { return open(false); }
+
+    /**
+     * As {@link #open()}; with {@code profiling}, the queue records each command's start and end
+     * ({@code CL_QUEUE_PROFILING_ENABLE}), which {@link #launch(KernelSource, List, long, cl_event)} reads.
+     */
+    public static OpenClDevice open(boolean profiling) {
         try {
             CL.setExceptionsEnabled(true);
             int[] count = new int[1];
@@ -74,8 +87,10 @@ public final class OpenClDevice implements AutoCloseable {
                 var props = new cl_context_properties();
                 props.addProperty(CL_CONTEXT_PLATFORM, p);
                 cl_context ctx = clCreateContext(props, 1, new cl_device_id[] {ds[0]}, null, null, null);
-                cl_command_queue q = clCreateCommandQueueWithProperties(ctx, ds[0], new cl_queue_properties(), null);
-                return new OpenClDevice(ctx, q, ds[0], info(ds[0], CL_DEVICE_NAME) + " (" + info(ds[0], CL_DEVICE_VERSION) + ")");
+                var queueProps = new cl_queue_properties();
+                if (profiling) queueProps.addProperty(CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE);
+                cl_command_queue q = clCreateCommandQueueWithProperties(ctx, ds[0], queueProps, null);
+                return new OpenClDevice(ctx, q, ds[0], info(ds[0], CL_DEVICE_NAME) + " (" + info(ds[0], CL_DEVICE_VERSION) + ")", profiling);
             }
             throw new GpuUnavailableException(noPlatform());
         } catch (UnsatisfiedLinkError e) {
@@ -96,6 +111,12 @@ public final class OpenClDevice implements AutoCloseable {
     }
 
     public String name() { return name; }
+
+    /** Whether the queue records command times (opened with {@code open(true)}). */
+    public boolean profiling() { return profiling; }
+
+    /** Whether the device says it is a GPU ({@code CL_DEVICE_TYPE_GPU}); PoCL's is a CPU. */
+    public boolean isGpu() { return gpu; }
 
     /** A kernel of a generated source, built once per distinct text. */
     public cl_kernel kernel(KernelSource k) {
@@ -168,7 +189,10 @@ public final class OpenClDevice implements AutoCloseable {
     }
 
     /** A launch: arguments are {@link cl_mem} buffers or {@code Long} sizes, in the kernel's parameter order. */
-    public void launch(KernelSource k, List<Object> args, long threads) {
+    public void launch(KernelSource k, List<Object> args, long threads) { launch(k, args, threads, null); }
+
+    /** A launch whose command {@code event} (when not null) records its start and end on a profiling queue. */
+    public void launch(KernelSource k, List<Object> args, long threads, cl_event event) {
         if (threads == 0) return;
         cl_kernel kernel = kernel(k);
         synchronized (kernel) {
@@ -179,7 +203,19 @@ public final class OpenClDevice implements AutoCloseable {
             }
             long local = k.launch().local();
             long global = k.launch().groups(threads) * local;
-            clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, new long[] {local}, 0, null, null);
+            clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, new long[] {local}, 0, null, event);
+        }
+    }
+
+    /** The seconds between a finished command's start and end on the device's clock; releases the event. */
+    public double seconds(cl_event event) {
+        try {
+            long[] start = new long[1], end = new long[1];
+            clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null);
+            clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
+            return (end[0] - start[0]) / 1e9;
+        } finally {
+            clReleaseEvent(event);
         }
     }
 

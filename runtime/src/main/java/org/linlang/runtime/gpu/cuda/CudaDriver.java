@@ -1,6 +1,7 @@
 package org.linlang.runtime.gpu.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -25,6 +26,9 @@ public final class CudaDriver {
     private final int major, minor;
     private final String name;
     private MethodHandle cuCtxSetCurrent;
+    /** Bound on first use (only {@code lin bench} times launches): create, record, synchronize, elapsed, destroy. */
+    private MethodHandle cuEventCreate, cuEventRecord, cuEventSynchronize, cuEventElapsedTime, cuEventDestroy;
+    private final SymbolLookup lib;
     private MemorySegment context;
     /** The primary context is made current once per thread that uses the driver. */
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
@@ -33,6 +37,7 @@ public final class CudaDriver {
     private static volatile String unavailable;
 
     private CudaDriver(SymbolLookup lib) throws Throwable {
+        this.lib = lib;
         MethodHandle init = NativeLibraries.bind(lib, "cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         cuGetErrorString = NativeLibraries.bind(lib, "cuGetErrorString", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
         int r = (int) init.invokeExact(0);
@@ -209,6 +214,52 @@ public final class CudaDriver {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    // ---- events: a launch's time on the GPU's clock ----
+
+    private synchronized void bindEvents() {
+        if (cuEventDestroy != null) return;
+        cuEventCreate = NativeLibraries.bind(lib, "cuEventCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        cuEventRecord = NativeLibraries.bind(lib, "cuEventRecord", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        cuEventSynchronize = NativeLibraries.bind(lib, "cuEventSynchronize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        // cuda.h maps both names to their _v2 symbols; older drivers have only the first ones
+        FunctionDescriptor elapsed = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        cuEventElapsedTime = lib.find("cuEventElapsedTime_v2").isPresent() ? NativeLibraries.bind(lib, "cuEventElapsedTime_v2", elapsed)
+                : NativeLibraries.bind(lib, "cuEventElapsedTime", elapsed);
+        FunctionDescriptor destroy = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+        cuEventDestroy = lib.find("cuEventDestroy_v2").isPresent() ? NativeLibraries.bind(lib, "cuEventDestroy_v2", destroy)
+                : NativeLibraries.bind(lib, "cuEventDestroy", destroy);
+    }
+
+    /** A new event (CU_EVENT_DEFAULT: it records time), recorded now on the default stream. */
+    public MemorySegment recordEvent() {
+        bindEvents();
+        makeCurrent();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            check((int) cuEventCreate.invokeExact(p, 0), "cuEventCreate");
+            MemorySegment e = p.get(ADDRESS, 0);
+            check((int) cuEventRecord.invokeExact(e, MemorySegment.NULL), "cuEventRecord");
+            return e;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The seconds between two recorded events, once the second has completed; destroys both. */
+    public double elapsedSeconds(MemorySegment start, MemorySegment end) {
+        try (Arena a = Arena.ofConfined()) {
+            call(() -> (int) cuEventSynchronize.invokeExact(end), "cuEventSynchronize");
+            MemorySegment ms = a.allocate(JAVA_FLOAT);
+            call(() -> (int) cuEventElapsedTime.invokeExact(ms, start, end), "cuEventElapsedTime");
+            return ms.get(JAVA_FLOAT, 0) / 1e3;
+        } finally {
+            call(() -> (int) cuEventDestroy.invokeExact(start), "cuEventDestroy");
+            call(() -> (int) cuEventDestroy.invokeExact(end), "cuEventDestroy");
         }
     }
 

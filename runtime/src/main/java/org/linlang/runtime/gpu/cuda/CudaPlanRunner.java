@@ -4,11 +4,15 @@ import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.linlang.compiler.codegen.CopyKernel;
 import org.linlang.compiler.codegen.KernelPlan;
 import org.linlang.compiler.codegen.KernelSource;
 import org.linlang.compiler.codegen.Prelude;
 import org.linlang.compiler.codegen.Step;
+import org.linlang.compiler.types.DType;
+import org.linlang.runtime.gpu.DeviceCeilings;
 import org.linlang.runtime.gpu.DevicePlanRunner;
+import org.linlang.runtime.gpu.LaunchTimer;
 
 /**
  * Runs a {@link KernelPlan} on an NVIDIA GPU (the walk is {@link DevicePlanRunner}'s): the CUDA
@@ -69,6 +73,48 @@ public final class CudaPlanRunner extends DevicePlanRunner<Long> {
     }
 
     @Override protected void finish() { cuda.synchronize(); }
+
+    /** Two CUDA events on the default stream around the launch. */
+    @Override
+    protected LaunchTimer startTimer() {
+        MemorySegment start = cuda.recordEvent();
+        return new LaunchTimer() {
+            private MemorySegment end;
+
+            public void stop() { end = cuda.recordEvent(); }
+
+            public double seconds() { return cuda.elapsedSeconds(start, end); }
+        };
+    }
+
+    /** The copy ceiling (the generated copy kernel) and the compute ceiling (cuBLAS SGEMM, f32 in and out). */
+    public static DeviceCeilings ceilings(CudaDriver cuda, KernelCache cache, long copyBytes, int gemmSize, int repeat) {
+        KernelSource copy = CopyKernel.of("lin_copy");
+        String unit = copy.unit(Prelude.Target.CUDA);
+        MemorySegment function = cuda.function(cuda.loadModule(cache.cubin(unit, cuda.arch())), copy.name());
+        Cublas cublas = Cublas.load();
+        return DeviceCeilings.measure(new DeviceCeilings.Probe<Long>() {
+            public Long alloc(long bytes) { return cuda.alloc(bytes); }
+
+            public void upload(Long m, MemorySegment data) { cuda.upload(m, data); }
+
+            public void free(Long m) { cuda.free(m); }
+
+            public double copy(Long src, Long dst, long words) {
+                MemorySegment start = cuda.recordEvent();
+                cuda.launch(function, copy.launch().groups(words), copy.launch().local(), new long[] {src, dst, words});
+                return cuda.elapsedSeconds(start, cuda.recordEvent());
+            }
+
+            public double gemm(Long a, Long b, Long c, int n) {
+                MemorySegment start = cuda.recordEvent();
+                cublas.gemm(a, DType.F32, false, b, DType.F32, false, c, DType.F32, n, n, n, 1, 0, 0);
+                return cuda.elapsedSeconds(start, cuda.recordEvent());
+            }
+
+            public String gemmWhat() { return "cuBLAS cublasGemmStridedBatchedEx, f32 in and out, f32 accumulation"; }
+        }, copyBytes, gemmSize, repeat);
+    }
 
     @Override
     public void close() {

@@ -16,6 +16,8 @@ import org.linlang.compiler.ir.SizeGuard;
 import org.linlang.compiler.ir.Sizes;
 import org.linlang.runtime.cpu.CpuPlan;
 import org.linlang.runtime.gpu.DevicePlanRunner;
+import org.linlang.runtime.gpu.DeviceProfiling;
+import org.linlang.runtime.gpu.KernelProfile;
 import org.linlang.runtime.gpu.OpenClDevice;
 import org.linlang.runtime.gpu.OpenClPlanRunner;
 import org.linlang.runtime.gpu.cuda.CudaCompiler;
@@ -121,16 +123,22 @@ final class DeviceCalls {
         return true;
     }
 
+    /** A runner of the plan; under {@code lin bench} ({@link DeviceProfiling}) it times its launches. */
     private DevicePlanRunner<?> newRunner(KernelPlan plan) {
+        KernelProfile profile = DeviceProfiling.active();
+        DevicePlanRunner<?> r;
         if (engine == Engine.OPENCL) {
-            if (openCl == null) openCl = OpenClDevice.open();
-            return new OpenClPlanRunner(openCl, plan);
+            if (openCl == null) openCl = OpenClDevice.open(profile != null);
+            r = new OpenClPlanRunner(openCl, plan);
+        } else {
+            if (cuda == null) {
+                cuda = CudaDriver.open();
+                cubins = new KernelCache(KernelCache.defaultDir(), CudaCompiler.find());
+            }
+            r = new CudaPlanRunner(cuda, cubins, plan);
         }
-        if (cuda == null) {
-            cuda = CudaDriver.open();
-            cubins = new KernelCache(KernelCache.defaultDir(), CudaCompiler.find());
-        }
-        return new CudaPlanRunner(cuda, cubins, plan);
+        if (profile != null) r.profileInto(profile);
+        return r;
     }
 
     /** Gives back every runner's device memory and the OpenCL device (when the context closes). */
