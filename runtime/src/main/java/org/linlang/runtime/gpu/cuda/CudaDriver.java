@@ -21,7 +21,7 @@ import org.linlang.runtime.gpu.GpuUnavailableException;
  */
 public final class CudaDriver {
     private final MethodHandle cuModuleLoadData, cuModuleGetFunction, cuMemAlloc, cuMemFree, cuMemcpyHtoD, cuMemcpyDtoH,
-            cuLaunchKernel, cuCtxSynchronize, cuGetErrorString, cuMemsetD8;
+            cuLaunchKernel, cuCtxSynchronize, cuGetErrorString, cuMemsetD8, cuMemcpyDtoD;
     private final int major, minor;
     private final String name;
     private MethodHandle cuCtxSetCurrent;
@@ -66,6 +66,7 @@ public final class CudaDriver {
         cuMemFree = NativeLibraries.bind(lib, "cuMemFree_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         cuMemcpyHtoD = NativeLibraries.bind(lib, "cuMemcpyHtoD_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
         cuMemcpyDtoH = NativeLibraries.bind(lib, "cuMemcpyDtoH_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        cuMemcpyDtoD = NativeLibraries.bind(lib, "cuMemcpyDtoD_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
         cuMemsetD8 = NativeLibraries.bind(lib, "cuMemsetD8_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
         cuLaunchKernel = NativeLibraries.bind(lib, "cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
@@ -179,6 +180,11 @@ public final class CudaDriver {
         }
         MemorySegment from = s;
         call(() -> (int) cuMemcpyHtoD.invokeExact(dst, from, from.byteSize()), "cuMemcpyHtoD");
+    }
+
+    /** A device-to-device copy on the default stream, ordered after the launches before it (not yet run on a GPU). */
+    public void copy(long dst, long src, long bytes) {
+        if (bytes > 0) call(() -> (int) cuMemcpyDtoD.invokeExact(dst, src, bytes), "cuMemcpyDtoD");
     }
 
     public void download(MemorySegment dst, long src) {
