@@ -22,6 +22,8 @@ public final class CudaPlanRunner extends DevicePlanRunner<Long> {
     private final KernelCache cache;
     private Cublas cublas;
     private final Map<String, MemorySegment> functions = new HashMap<>();
+    /** The CUDA graph of each recorded launch list replayed so far (by the list's identity: the runner keeps a few). */
+    private final Map<List<Launched>, MemorySegment> graphs = new java.util.IdentityHashMap<>();
 
     public CudaPlanRunner(CudaDriver cuda, KernelCache cache, KernelPlan plan) { this(cuda, cache, plan, null); }
 
@@ -72,4 +74,40 @@ public final class CudaPlanRunner extends DevicePlanRunner<Long> {
     }
 
     @Override protected void finish() { cuda.synchronize(); }
+
+    /**
+     * A recorded launch list captured once as a CUDA graph (cuStreamBeginCapture … cuGraphInstantiate)
+     * and launched as one graph from then on: a decode step's kernels and GEMMs in one call. Not yet
+     * run on a GPU; the recorded replay it builds on runs on PoCL in the tests.
+     */
+    @Override
+    protected void replay(List<Launched> launches) {
+        MemorySegment exec = graphs.get(launches);
+        if (exec == null) {
+            if (cublas == null && launches.stream().anyMatch(l -> l instanceof Product)) cublas = Cublas.load();
+            cuda.beginCapture();
+            if (cublas != null) cublas.stream(cuda.graphStream());
+            try {
+                super.replay(launches);
+            } finally {
+                if (cublas != null) cublas.stream(MemorySegment.NULL);
+                exec = cuda.endCapture();
+            }
+            graphs.put(launches, exec);
+        }
+        cuda.launchGraph(exec);
+    }
+
+    @Override
+    protected void forget(List<Launched> launches) {
+        MemorySegment exec = graphs.remove(launches);
+        if (exec != null) cuda.destroyGraph(exec);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (MemorySegment exec : graphs.values()) cuda.destroyGraph(exec);
+        graphs.clear();
+        super.close();
+    }
 }
