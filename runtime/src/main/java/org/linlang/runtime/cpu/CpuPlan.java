@@ -329,12 +329,19 @@ public final class CpuPlan {
      * with them ({@code EntryPoint.withCallSizes}) and pick the plan whose {@link SizeGuard}s hold.
      */
     public static Map<String, Long> callSizes(List<Node> sources, Map<String, Tensor> inputs) {
+        Map<String, long[]> shapes = new java.util.HashMap<>();
+        inputs.forEach((k, t) -> shapes.put(k, t.shape()));
+        return callSizesOfShapes(sources, shapes);
+    }
+
+    /** {@link #callSizes} from the shapes of the inputs and states given (a device engine's states are not host tensors). */
+    public static Map<String, Long> callSizesOfShapes(List<Node> sources, Map<String, long[]> inputs) {
         List<Map.Entry<Node, long[]>> given = new ArrayList<>();
         List<Node> empty = new ArrayList<>();
         for (Node n : sources) {
             if (n.op() != Op.INPUT && n.op() != Op.STATE) continue;
-            Tensor t = inputs.get(n.name());
-            if (t != null) given.add(Map.entry(n, t.shape()));
+            long[] t = inputs.get(n.name());
+            if (t != null) given.add(Map.entry(n, t));
             else if (n.op() == Op.STATE) empty.add(n);
         }
         Map<String, Long> sizes = new java.util.HashMap<>(SizeBinding.learn(given));

@@ -43,6 +43,7 @@ public final class OpenClDevice implements AutoCloseable {
     private final boolean gpu;
     private final Map<String, cl_program> programs = new ConcurrentHashMap<>();
     private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
 
     private OpenClDevice(cl_context context, cl_command_queue queue, cl_device_id device, String name, boolean profiling) {
         this.context = context;
@@ -159,7 +160,17 @@ public final class OpenClDevice implements AutoCloseable {
 
     /** A device buffer of at least one byte. */
     public cl_mem alloc(long bytes) {
-        return clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(bytes, 4), null, null);
+        cl_mem m = clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(bytes, 4), null, null);
+        live.incrementAndGet();
+        return m;
+    }
+
+    /** Buffers created and not released yet (every buffer of this device, whoever made it): for tests. */
+    public long liveBuffers() { return live.get(); }
+
+    /** A copy on the device, ordered after the launches before it. */
+    public void copy(cl_mem from, cl_mem to, long bytes) {
+        if (bytes > 0) clEnqueueCopyBuffer(queue, from, to, 0, 0, bytes, 0, null, null);
     }
 
     public void write(cl_mem mem, MemorySegment data) {
@@ -221,7 +232,10 @@ public final class OpenClDevice implements AutoCloseable {
 
     public void finish() { clFinish(queue); }
 
-    public void release(cl_mem m) { clReleaseMemObject(m); }
+    public void release(cl_mem m) {
+        clReleaseMemObject(m);
+        live.decrementAndGet();
+    }
 
     @Override
     public void close() {

@@ -22,24 +22,32 @@ public final class OpenClPlanRunner extends DevicePlanRunner<cl_mem> {
     /** The event the next launch records into, while profiling. */
     private cl_event next;
 
-    public OpenClPlanRunner(OpenClDevice dev, KernelPlan plan) { this(dev, plan, Prelude.Target.OPENCL); }
+    public OpenClPlanRunner(OpenClDevice dev, KernelPlan plan) { this(dev, plan, Prelude.Target.OPENCL, null); }
 
     /**
      * With {@code steps = CUDA}, runs the plan's CUDA step list instead (each cuBLAS GEMM by its
      * portable twin, {@link GemmKernel}): how CI checks the CUDA plans without a GPU.
      */
-    public OpenClPlanRunner(OpenClDevice dev, KernelPlan plan, Prelude.Target steps) {
-        super(plan, steps);
+    public OpenClPlanRunner(OpenClDevice dev, KernelPlan plan, Prelude.Target steps) { this(dev, plan, steps, null); }
+
+    /** A runner whose buffers come from {@code memory}, the device's memory its other runners share (null: its own). */
+    public OpenClPlanRunner(OpenClDevice dev, KernelPlan plan, Prelude.Target steps, DeviceMemory<cl_mem> memory) {
+        super(plan, steps, memory);
         this.dev = dev;
     }
 
-    @Override protected cl_mem alloc(long bytes, boolean resident) { return dev.alloc(bytes); }
+    /** The memory the runners of one OpenCL device share. */
+    public static DeviceMemory<cl_mem> memoryOf(OpenClDevice dev) { return new DeviceMemory<>(dev::alloc, dev::release); }
 
-    @Override protected void free(cl_mem m, boolean resident) { dev.release(m); }
+    @Override protected cl_mem alloc(long bytes) { return dev.alloc(bytes); }
+
+    @Override protected void free(cl_mem m) { dev.release(m); }
 
     @Override protected void upload(cl_mem m, MemorySegment data) { dev.write(m, data); }
 
     @Override protected void download(MemorySegment into, cl_mem m) { dev.read(m, into); }
+
+    @Override protected void copy(cl_mem from, cl_mem to, long bytes) { dev.copy(from, to, bytes); }
 
     @Override protected void launch(KernelSource k, List<Object> args, long threads) { dev.launch(k, args, threads, taken()); }
 

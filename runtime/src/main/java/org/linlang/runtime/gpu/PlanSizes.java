@@ -25,32 +25,39 @@ public final class PlanSizes {
 
     /** Binds each symbolic size from the tensors' shapes, checking every axis. */
     public static Map<Sym, Long> bind(Graph g, Map<String, Tensor> values) {
+        Map<String, long[]> shapes = new HashMap<>();
+        values.forEach((k, t) -> shapes.put(k, t.shape()));
+        return bindShapes(g, shapes);
+    }
+
+    /** Binds each symbolic size from the shapes of the values given by name (on the host or the device), checking every axis. */
+    public static Map<Sym, Long> bindShapes(Graph g, Map<String, long[]> shapes) {
         var sizes = new HashMap<Sym, Long>();
         var pending = new ArrayList<Node>();
         for (Node n : g.nodes()) {
             if (n.op() != Op.INPUT && n.op() != Op.WEIGHT && n.op() != Op.STATE) continue;
-            Tensor t = values.get(n.name());
+            long[] t = shapes.get(n.name());
             if (t == null) throw new IllegalArgumentException("missing tensor '" + n.name() + "' of type " + n.type());
-            if (t.rank() != n.type().rank()) {
-                throw new IllegalArgumentException("tensor '" + n.name() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + n.type());
+            if (t.length != n.type().rank()) {
+                throw new IllegalArgumentException("tensor '" + n.name() + "' has shape " + Arrays.toString(t) + ", expected " + n.type());
             }
-            for (int a = 0; a < t.rank(); a++) {
+            for (int a = 0; a < t.length; a++) {
                 Sym s = n.type().dim(a).asSym();
                 if (s != null) {
-                    Long prev = sizes.putIfAbsent(s, t.dim(a));
-                    if (prev != null && prev != t.dim(a)) {
-                        throw new IllegalArgumentException("tensor '" + n.name() + "' has " + s + " = " + t.dim(a) + " on axis " + a + ", but " + s + " = " + prev + " elsewhere");
+                    Long prev = sizes.putIfAbsent(s, t[a]);
+                    if (prev != null && prev != t[a]) {
+                        throw new IllegalArgumentException("tensor '" + n.name() + "' has " + s + " = " + t[a] + " on axis " + a + ", but " + s + " = " + prev + " elsewhere");
                     }
                 }
             }
             pending.add(n);
         }
         for (Node n : pending) {
-            Tensor t = values.get(n.name());
-            for (int a = 0; a < t.rank(); a++) {
+            long[] t = shapes.get(n.name());
+            for (int a = 0; a < t.length; a++) {
                 long want = eval(n.type().dim(a), sizes);
-                if (want != t.dim(a)) {
-                    throw new IllegalArgumentException("tensor '" + n.name() + "' has shape " + Arrays.toString(t.shape()) + ", expected " + n.type());
+                if (want != t[a]) {
+                    throw new IllegalArgumentException("tensor '" + n.name() + "' has shape " + Arrays.toString(t) + ", expected " + n.type());
                 }
             }
         }

@@ -24,7 +24,7 @@ import org.linlang.runtime.gpu.GpuUnavailableException;
 public final class Cublas {
     private static final int CUDA_R_32F = 0, CUDA_R_16BF = 14, COMPUTE_32F = 68, GEMM_DEFAULT = -1;
 
-    private final MethodHandle gemm;
+    private final MethodHandle gemm, setStream;
     private final MemorySegment handle;
 
     private Cublas(SymbolLookup lib) throws Throwable {
@@ -33,6 +33,7 @@ public final class Cublas {
         int r = (int) create.invokeExact(h);
         if (r != 0) throw new IllegalStateException("cublasCreate failed with status " + r);
         handle = h.get(ADDRESS, 0);
+        setStream = NativeLibraries.bind(lib, "cublasSetStream_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         gemm = NativeLibraries.bind(lib, "cublasGemmStridedBatchedEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG,
                 ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -55,6 +56,18 @@ public final class Cublas {
             case BF16 -> CUDA_R_16BF;
             default -> throw new IllegalArgumentException("cuBLAS products take f32 or bf16, found " + t.lin());
         };
+    }
+
+    /** Puts the products that follow on {@code stream} (NULL: the default stream), as a graph capture needs; not yet run on a GPU. */
+    public void stream(MemorySegment stream) {
+        try {
+            int r = (int) setStream.invokeExact(handle, stream);
+            if (r != 0) throw new IllegalStateException("cublasSetStream failed with status " + r);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /**

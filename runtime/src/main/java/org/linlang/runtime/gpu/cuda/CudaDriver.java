@@ -22,13 +22,21 @@ import org.linlang.runtime.gpu.GpuUnavailableException;
  */
 public final class CudaDriver {
     private final MethodHandle cuModuleLoadData, cuModuleGetFunction, cuMemAlloc, cuMemFree, cuMemcpyHtoD, cuMemcpyDtoH,
-            cuLaunchKernel, cuCtxSynchronize, cuGetErrorString, cuMemsetD8;
+            cuLaunchKernel, cuCtxSynchronize, cuGetErrorString, cuMemsetD8, cuMemcpyDtoD;
     private final int major, minor;
     private final String name;
     private MethodHandle cuCtxSetCurrent;
+    /** The driver library, for the entry points bound on first use (events, graphs). */
+    private final SymbolLookup lib;
     /** Bound on first use (only {@code lin bench} times launches): create, record, synchronize, elapsed, destroy. */
     private MethodHandle cuEventCreate, cuEventRecord, cuEventSynchronize, cuEventElapsedTime, cuEventDestroy;
-    private final SymbolLookup lib;
+    /** CUDA graphs: bound on first use, not yet run on a GPU. */
+    private MethodHandle cuStreamCreate, cuStreamBeginCapture, cuStreamEndCapture, cuGraphInstantiate, cuGraphLaunch, cuGraphExecDestroy,
+            cuGraphDestroy;
+    /** The stream graphs are captured on and launched on (blocking: ordered with the default stream's copies), made on first use. */
+    private MemorySegment graphStream;
+    /** Where {@link #launch} puts kernels: the default stream, or {@link #graphStream} while a capture is under way. */
+    private MemorySegment launchStream = MemorySegment.NULL;
     private MemorySegment context;
     /** The primary context is made current once per thread that uses the driver. */
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
@@ -71,6 +79,7 @@ public final class CudaDriver {
         cuMemFree = NativeLibraries.bind(lib, "cuMemFree_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
         cuMemcpyHtoD = NativeLibraries.bind(lib, "cuMemcpyHtoD_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG));
         cuMemcpyDtoH = NativeLibraries.bind(lib, "cuMemcpyDtoH_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        cuMemcpyDtoD = NativeLibraries.bind(lib, "cuMemcpyDtoD_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
         cuMemsetD8 = NativeLibraries.bind(lib, "cuMemsetD8_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
         cuLaunchKernel = NativeLibraries.bind(lib, "cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
@@ -186,6 +195,11 @@ public final class CudaDriver {
         call(() -> (int) cuMemcpyHtoD.invokeExact(dst, from, from.byteSize()), "cuMemcpyHtoD");
     }
 
+    /** A device-to-device copy on the default stream, ordered after the launches before it (not yet run on a GPU). */
+    public void copy(long dst, long src, long bytes) {
+        if (bytes > 0) call(() -> (int) cuMemcpyDtoD.invokeExact(dst, src, bytes), "cuMemcpyDtoD");
+    }
+
     public void download(MemorySegment dst, long src) {
         if (dst.byteSize() == 0) return;
         if (dst.isNative()) {
@@ -208,7 +222,7 @@ public final class CudaDriver {
                 values.setAtIndex(JAVA_LONG, i, args[i]);
                 ptrs.setAtIndex(ADDRESS, i, values.asSlice(8L * i, 8));
             }
-            check((int) cuLaunchKernel.invokeExact(function, (int) blocks, 1, 1, threadsPerBlock, 1, 1, 0, MemorySegment.NULL, ptrs,
+            check((int) cuLaunchKernel.invokeExact(function, (int) blocks, 1, 1, threadsPerBlock, 1, 1, 0, launchStream, ptrs,
                     MemorySegment.NULL), "cuLaunchKernel");
         } catch (RuntimeException e) {
             throw e;
@@ -262,6 +276,60 @@ public final class CudaDriver {
             call(() -> (int) cuEventDestroy.invokeExact(end), "cuEventDestroy");
         }
     }
+
+    // ---- CUDA graphs (cuStreamBeginCapture_v2 … cuGraphLaunch): bound on first use; not yet run on a GPU ----
+
+    private synchronized void bindGraphs() {
+        if (cuGraphLaunch != null) return;
+        cuStreamCreate = NativeLibraries.bind(lib, "cuStreamCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        cuStreamBeginCapture = NativeLibraries.bind(lib, "cuStreamBeginCapture_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        cuStreamEndCapture = NativeLibraries.bind(lib, "cuStreamEndCapture", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        cuGraphInstantiate = NativeLibraries.bind(lib, "cuGraphInstantiateWithFlags", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        cuGraphExecDestroy = NativeLibraries.bind(lib, "cuGraphExecDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        cuGraphDestroy = NativeLibraries.bind(lib, "cuGraphDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        cuGraphLaunch = NativeLibraries.bind(lib, "cuGraphLaunch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    /** The stream graphs use, made on first use. */
+    public MemorySegment graphStream() {
+        bindGraphs();
+        if (graphStream == null) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment p = a.allocate(ADDRESS);
+                call(() -> (int) cuStreamCreate.invokeExact(p, 0), "cuStreamCreate"); // CU_STREAM_DEFAULT: ordered with the default stream
+                graphStream = p.get(ADDRESS, 0);
+            }
+        }
+        return graphStream;
+    }
+
+    /** Starts capturing: the launches that follow (on this thread) are recorded into a graph, not run. */
+    public void beginCapture() {
+        MemorySegment s = graphStream();
+        call(() -> (int) cuStreamBeginCapture.invokeExact(s, 1), "cuStreamBeginCapture"); // CU_STREAM_CAPTURE_MODE_THREAD_LOCAL
+        launchStream = s;
+    }
+
+    /** Ends the capture and instantiates its graph (the graph itself is destroyed: the executable keeps what it needs). */
+    public MemorySegment endCapture() {
+        launchStream = MemorySegment.NULL;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment g = a.allocate(ADDRESS), e = a.allocate(ADDRESS);
+            call(() -> (int) cuStreamEndCapture.invokeExact(graphStream, g), "cuStreamEndCapture");
+            MemorySegment graph = g.get(ADDRESS, 0);
+            try {
+                call(() -> (int) cuGraphInstantiate.invokeExact(e, graph, 0L), "cuGraphInstantiateWithFlags");
+            } finally {
+                call(() -> (int) cuGraphDestroy.invokeExact(graph), "cuGraphDestroy");
+            }
+            return e.get(ADDRESS, 0);
+        }
+    }
+
+    /** Runs an instantiated graph on the graph stream ({@link #synchronize} waits for it). */
+    public void launchGraph(MemorySegment exec) { call(() -> (int) cuGraphLaunch.invokeExact(exec, graphStream), "cuGraphLaunch"); }
+
+    public void destroyGraph(MemorySegment exec) { call(() -> (int) cuGraphExecDestroy.invokeExact(exec), "cuGraphExecDestroy"); }
 
     public void synchronize() { call(() -> (int) cuCtxSynchronize.invokeExact(), "cuCtxSynchronize"); }
 

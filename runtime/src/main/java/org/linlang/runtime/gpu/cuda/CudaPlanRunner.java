@@ -11,28 +11,35 @@ import org.linlang.compiler.codegen.Prelude;
 import org.linlang.compiler.codegen.Step;
 import org.linlang.compiler.types.DType;
 import org.linlang.runtime.gpu.DeviceCeilings;
+import org.linlang.runtime.gpu.DeviceMemory;
 import org.linlang.runtime.gpu.DevicePlanRunner;
 import org.linlang.runtime.gpu.LaunchTimer;
 
 /**
  * Runs a {@link KernelPlan} on an NVIDIA GPU (the walk is {@link DevicePlanRunner}'s): the CUDA
  * steps of each group, generated kernels compiled to cubin through the {@link KernelCache},
- * cuBLAS for matrix products; weights allocated once and kept, every other buffer taken from a
- * {@link DevicePool} and given back after the call.
+ * cuBLAS for matrix products; memory from a {@link DeviceMemory} (the driver's, shared by its
+ * runners, or the runner's own).
  */
 public final class CudaPlanRunner extends DevicePlanRunner<Long> {
     private final CudaDriver cuda;
     private final KernelCache cache;
-    private final DevicePool pool;
     private Cublas cublas;
     private final Map<String, MemorySegment> functions = new HashMap<>();
+    /** The CUDA graph of each recorded launch list replayed so far (by the list's identity: the runner keeps a few). */
+    private final Map<List<Launched>, MemorySegment> graphs = new java.util.IdentityHashMap<>();
 
-    public CudaPlanRunner(CudaDriver cuda, KernelCache cache, KernelPlan plan) {
-        super(plan, Prelude.Target.CUDA);
+    public CudaPlanRunner(CudaDriver cuda, KernelCache cache, KernelPlan plan) { this(cuda, cache, plan, null); }
+
+    /** A runner whose buffers come from {@code memory}, the driver's memory its other runners share (null: its own). */
+    public CudaPlanRunner(CudaDriver cuda, KernelCache cache, KernelPlan plan, DeviceMemory<Long> memory) {
+        super(plan, Prelude.Target.CUDA, memory);
         this.cuda = cuda;
         this.cache = cache;
-        this.pool = new DevicePool(cuda);
     }
+
+    /** The memory the runners of one driver share. */
+    public static DeviceMemory<Long> memoryOf(CudaDriver cuda) { return new DeviceMemory<>(cuda::alloc, cuda::free); }
 
     private MemorySegment function(KernelSource k) {
         String unit = k.unit(Prelude.Target.CUDA);
@@ -47,13 +54,11 @@ public final class CudaPlanRunner extends DevicePlanRunner<Long> {
 
     public KernelCache cache() { return cache; }
 
-    @Override protected Long alloc(long bytes, boolean resident) { return resident ? cuda.alloc(bytes) : pool.take(bytes); }
+    @Override protected Long alloc(long bytes) { return cuda.alloc(bytes); }
 
-    @Override
-    protected void free(Long m, boolean resident) {
-        if (resident) cuda.free(m);
-        else pool.give(m);
-    }
+    @Override protected void free(Long m) { cuda.free(m); }
+
+    @Override protected void copy(Long from, Long to, long bytes) { cuda.copy(to, from, bytes); }
 
     @Override protected void upload(Long m, MemorySegment data) { cuda.upload(m, data); }
 
@@ -116,9 +121,39 @@ public final class CudaPlanRunner extends DevicePlanRunner<Long> {
         }, copyBytes, gemmSize, repeat);
     }
 
+    /**
+     * A recorded launch list captured once as a CUDA graph (cuStreamBeginCapture … cuGraphInstantiate)
+     * and launched as one graph from then on: a decode step's kernels and GEMMs in one call. Not yet
+     * run on a GPU; the recorded replay it builds on runs on PoCL in the tests.
+     */
     @Override
-    public void close() {
+    protected void replay(List<Launched> launches) {
+        MemorySegment exec = graphs.get(launches);
+        if (exec == null) {
+            if (cublas == null && launches.stream().anyMatch(l -> l instanceof Product)) cublas = Cublas.load();
+            cuda.beginCapture();
+            if (cublas != null) cublas.stream(cuda.graphStream());
+            try {
+                super.replay(launches);
+            } finally {
+                if (cublas != null) cublas.stream(MemorySegment.NULL);
+                exec = cuda.endCapture();
+            }
+            graphs.put(launches, exec);
+        }
+        cuda.launchGraph(exec);
+    }
+
+    @Override
+    protected void forget(List<Launched> launches) {
+        MemorySegment exec = graphs.remove(launches);
+        if (exec != null) cuda.destroyGraph(exec);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (MemorySegment exec : graphs.values()) cuda.destroyGraph(exec);
+        graphs.clear();
         super.close();
-        pool.close();
     }
 }

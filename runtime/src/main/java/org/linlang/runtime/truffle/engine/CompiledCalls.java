@@ -17,10 +17,12 @@ import org.linlang.compiler.ir.IrException;
 import org.linlang.compiler.ir.KernelGraph;
 import org.linlang.runtime.cpu.CpuEngineException;
 import org.linlang.runtime.cpu.CpuPlan;
+import org.linlang.runtime.gpu.DeviceTensor;
 import org.linlang.runtime.gpu.GpuUnavailableException;
 import org.linlang.runtime.tensor.Tensor;
 import org.linlang.runtime.truffle.ops.Weights;
 import org.linlang.runtime.truffle.values.LinBlockClass;
+import org.linlang.runtime.truffle.values.LinDeviceState;
 import org.linlang.runtime.truffle.values.LinInstance;
 import org.linlang.runtime.truffle.values.LinTensor;
 import org.linlang.runtime.truffle.values.LinTuple;
@@ -69,6 +71,9 @@ public final class CompiledCalls {
     }
 
     public Engine engine() { return engine; }
+
+    /** The device calls (null under the interp, cpu and auto engines): for tests. */
+    DeviceCalls deviceCalls() { return device; }
 
     /** How many device plans the calls compiled, and how many runners (weight sets on the device) they hold: for tests. */
     int[] deviceCounts() {
@@ -127,16 +132,23 @@ public final class CompiledCalls {
         // drops them (it is pure)
         boolean keep = instance.isSession() || insideMethod;
         Map<String, StateSlot> states = new HashMap<>();
+        Map<String, DeviceTensor> onDevice = new HashMap<>();
         if (keep) {
             states(instance, "", states, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
-            for (var e : states.entrySet()) if (e.getValue().owner().raw(e.getValue().slot()) instanceof LinTensor t) inputs.put(e.getKey(), t.tensor());
+            for (var e : states.entrySet()) {
+                StateSlot s = e.getValue();
+                // the device engines read a state kept on the device where it is; anything else copies it to the host
+                Object v = device != null ? s.owner().rawOnDevice(s.slot()) : s.owner().raw(s.slot());
+                if (v instanceof LinTensor t) inputs.put(e.getKey(), t.tensor());
+                else if (v instanceof LinDeviceState d) onDevice.put(e.getKey(), d.value());
+            }
         }
-        if (device != null) return callOnDevice(key, instance, def, ints, host, argTypes, argRanks, inputs, states, keep, what);
+        if (device != null) return callOnDevice(key, instance, def, ints, host, argTypes, argRanks, inputs, onDevice, states, keep, what);
         List<CpuPlan> variants = plans.computeIfAbsent(key, k -> new ArrayList<>());
         CpuPlan p = null;
         for (CpuPlan v : variants) if (v.admits(inputs)) p = v;
         if (p == null) {
-            Object compiled = compileGraph(def, ints, host, argTypes, argRanks, inputs, what);
+            Object compiled = compileGraph(def, ints, host, argTypes, argRanks, DeviceCalls.shapes(inputs, Map.of()), what);
             if (compiled instanceof String refusal) {
                 refusals.put(key, refusal);
                 return refuse(cls, refusal);
@@ -178,17 +190,20 @@ public final class CompiledCalls {
 
     /**
      * The call as a device plan: compiled once per key and outcome of its size guards, run by the
-     * instance's runner; the new states come back as fresh host tensors and replace the old ones.
+     * instance's runner. A session's states stay on the device: those a call wrote replace the old
+     * ones in their slots as {@link LinDeviceState}s (the old buffers given back, unless the new state
+     * was written over the old one), and the next call reads them there. A plain call drops them.
      */
     private Object callOnDevice(Key key, LinInstance instance, LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host,
                                 Map<String, String> argTypes, Map<String, Integer> argRanks, Map<String, Tensor> inputs,
-                                Map<String, StateSlot> states, boolean keep, String what) {
+                                Map<String, DeviceTensor> onDevice, Map<String, StateSlot> states, boolean keep, String what) {
         LinBlockClass cls = instance.blockClass();
+        Map<String, long[]> shapes = DeviceCalls.shapes(inputs, onDevice);
         List<KernelPlan> variants = devicePlans.computeIfAbsent(key, k -> new ArrayList<>());
         KernelPlan p = null;
-        for (KernelPlan v : variants) if (DeviceCalls.admits(v, inputs)) p = v;
+        for (KernelPlan v : variants) if (DeviceCalls.admits(v, shapes)) p = v;
         if (p == null) {
-            Object compiled = compileGraph(def, ints, host, argTypes, argRanks, inputs, what);
+            Object compiled = compileGraph(def, ints, host, argTypes, argRanks, shapes, what);
             if (compiled instanceof Graph g) compiled = device.plan(g, what);
             if (compiled instanceof String refusal) {
                 refusals.put(key, refusal);
@@ -197,21 +212,31 @@ public final class CompiledCalls {
             p = (KernelPlan) compiled;
             variants.add(p);
         }
+        Set<String> kept = new HashSet<>(), dropped = new HashSet<>();
+        for (Graph.Output o : p.graph().outputs()) {
+            if (!o.name().endsWith("'")) continue;
+            boolean slot = states.containsKey(o.name().substring(0, o.name().length() - 1));
+            (keep && slot ? kept : dropped).add(o.name());
+        }
         Map<String, Tensor> weights = weightsOf(instance);
-        Map<String, Tensor> out;
+        Map<String, Object> out;
         try {
-            out = device.run(p, inputs, weights);
+            out = device.run(p, inputs, onDevice, kept, dropped, weights);
         } catch (GpuUnavailableException | IllegalArgumentException e) {
             return refuse(cls, "engine " + engine.word() + ": " + e.getMessage());
         }
-        if (keep) {
-            for (var e : out.entrySet()) {
-                if (!e.getKey().endsWith("'")) continue;
+        Map<String, Tensor> results = new LinkedHashMap<>();
+        for (var e : out.entrySet()) {
+            if (e.getValue() instanceof DeviceTensor d) {
                 StateSlot s = states.get(e.getKey().substring(0, e.getKey().length() - 1));
-                if (s != null) s.owner().set(s.slot(), new LinTensor(e.getValue()));
+                Object old = s.owner().rawOnDevice(s.slot());
+                s.owner().set(s.slot(), device.keep(d));
+                if (old instanceof LinDeviceState o) o.value().free(); // nothing if the new state was written over it
+            } else {
+                results.put(e.getKey(), (Tensor) e.getValue());
             }
         }
-        return result(out);
+        return result(results);
     }
 
     private static boolean sharesWithAny(Tensor t, java.util.Collection<Tensor> others) {
@@ -221,10 +246,10 @@ public final class CompiledCalls {
 
     /** The plan of a call: compiled for its arguments' element types and ranks, and its sizes where a shape depends on them. */
     private Object compileGraph(LinBlockClass.Definition def, Map<String, Long> ints, Map<String, Object> host, Map<String, String> argTypes,
-                           Map<String, Integer> argRanks, Map<String, Tensor> call, String what) {
+                           Map<String, Integer> argRanks, Map<String, long[]> call, String what) {
         try {
             EntryPoint entry = EntryPoint.resolve(def.program(), def.decl().name().name(), ints).withHostArgs(host)
-                    .withInputElementTypes(argTypes).withInputRanks(argRanks).withCallSizes(sources -> CpuPlan.callSizes(sources, call));
+                    .withInputElementTypes(argTypes).withInputRanks(argRanks).withCallSizes(sources -> CpuPlan.callSizesOfShapes(sources, call));
             Graph g = KernelGraph.build(def.program(), entry).graph();
             return engine.onDevice() ? g : CpuPlan.of(g);
         } catch (IrException e) {

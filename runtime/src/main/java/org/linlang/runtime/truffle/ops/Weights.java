@@ -47,7 +47,7 @@ public final class Weights {
         LinBlockClass cls = inst.blockClass();
         for (int i = 0; i < cls.slotCount(); i++) {
             String name = prefix + cls.slotName(i);
-            Object v = inst.raw(i);
+            Object v = inst.rawOnDevice(i); // a state on the device stays there: only parameters and fields are read
             if (cls.slotKind(i) == LinBlockClass.SlotKind.TENSOR_PARAM) {
                 if (v instanceof LinPendingParam p) out.add(new Slot(name, inst, i, p.shape(), p.dtype()));
                 else if (v instanceof LinTensor t) out.add(new Slot(name, inst, i, t.tensor().shape(), t.dtype()));

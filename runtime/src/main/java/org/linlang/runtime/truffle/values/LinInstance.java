@@ -65,8 +65,26 @@ public final class LinInstance implements TruffleObject {
 
     public LinBlockClass blockClass() { return blockClass; }
 
-    /** The raw slot: may be a {@link LinPendingParam} or null while the instance is being built. */
-    public Object raw(int slot) { return sharesSlot(slot) ? origin.slots[slot] : slots[slot]; }
+    /**
+     * The raw slot: may be a {@link LinPendingParam} or null while the instance is being built. A
+     * state kept on the device ({@link LinDeviceState}) is copied to the host first and replaced by
+     * that tensor: nothing but the device calls reads device memory.
+     */
+    public Object raw(int slot) {
+        Object v = sharesSlot(slot) ? origin.slots[slot] : slots[slot];
+        if (v instanceof LinDeviceState d) return hostCopy(slot, d);
+        return v;
+    }
+
+    /** The raw slot, a state kept on the device left there: for the device calls. */
+    public Object rawOnDevice(int slot) { return sharesSlot(slot) ? origin.slots[slot] : slots[slot]; }
+
+    @TruffleBoundary
+    private LinTensor hostCopy(int slot, LinDeviceState d) {
+        LinTensor t = d.toHost();
+        set(slot, t);
+        return t;
+    }
 
     public void set(int slot, Object value) {
         if (sharesSlot(slot)) origin.slots[slot] = value;

@@ -23,7 +23,7 @@ import org.linlang.runtime.truffle.LinLanguage;
 /**
  * Block and model calls under {@code --engine opencl} (PoCL in CI) run as device plans and give the
  * interpreter's results: every example model's prefill (B = 2, T = 12), its session (a prefill of 8,
- * then 4 tokens one at a time, states and caches copied to the device and back each call), and a
+ * then 4 tokens one at a time, states and caches kept on the device between calls), and a
  * second session decoding its first 3 tokens one at a time from empty states (zero recurrent states,
  * KV caches with P = 0). Tolerance: relative RMS ≤ 1e-4 against the interpreter (float32 both; the
  * interpreter is the reference semantics, independent of the generated kernels).
