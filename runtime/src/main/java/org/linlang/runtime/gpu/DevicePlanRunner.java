@@ -184,7 +184,7 @@ public abstract class DevicePlanRunner<M> implements AutoCloseable {
                 M m = buffers.get(slots.root(n));
                 if (m == null) throw new IllegalStateException("output " + o.name() + " has no buffer");
                 long bytes = PlanSizes.bytes(n, sizes);
-                boolean own = taken.contains(m) && slots.slot(slots.root(n)) < 0 && !StepSlots.given(slots.root(n)) || movedFrom(m, movedInputs);
+                boolean own = taken.contains(m) && slots.slot(slots.root(n)) < 0 && !slots.given(slots.root(n)) || movedFrom(m, movedInputs);
                 if (!own || !handedOut.add(m)) {
                     M c = memory.take(Math.max(bytes, MIN_BYTES));
                     taken.add(c);

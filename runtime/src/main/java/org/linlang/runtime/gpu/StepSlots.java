@@ -47,9 +47,11 @@ final class StepSlots {
     private final List<Node> ownBuffer = new ArrayList<>();
     /** A state output written over the state it reads: state_out -> state. */
     private final Map<Node, Node> inPlace = new IdentityHashMap<>();
+    private final Set<Node> sources = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
     StepSlots(KernelPlan plan, Prelude.Target target) {
         Graph g = plan.graph();
+        for (Node n : g.nodes()) if (n.op() == Op.INPUT || n.op() == Op.WEIGHT || n.op() == Op.STATE) sources.add(n);
         BufferPlan bp = g.plan();
         // the steps in order, each with the values it reads and writes (views resolved to what they share)
         List<Set<Node>> reads = new ArrayList<>(), writes = new ArrayList<>();
@@ -125,8 +127,11 @@ final class StepSlots {
     /** What a value's buffer is: itself, or the value a view of it shares. */
     Node root(Node n) { return base.getOrDefault(n, n); }
 
-    /** The caller gives these buffers: inputs, weights, states. */
-    static boolean given(Node n) { return n.op() == Op.INPUT || n.op() == Op.WEIGHT || n.op() == Op.STATE; }
+    /**
+     * The caller gives these buffers: the graph's inputs, weights and states. A node a kernel made
+     * for itself (the generic step kernel's global scratch) is not one of them, whatever its op.
+     */
+    boolean given(Node n) { return sources.contains(n); }
 
     /** The workspace slot of a value, or -1 when it has none. */
     int slot(Node n) {
