@@ -49,7 +49,7 @@ rm -rf "$stage"
 du -sh "$out" "$out"/jre.tar.xz "$out"/lib.tar.xz "$out"/models
 # Check the bundle without a GPU: every part on the jlinked runtime, the whole-model parts on PoCL.
 dry=$(mktemp -d)
-LIN_GPU_SUITE_TIME_SCALE=4 LIN_GPU_SUITE_JAVA_OPTS="-Dlin.gpuSuite.dryRun=true -Dlin.gpuSuite.engine=opencl" bench/gpu/run.sh "$dry" > "$dry/dry.log" 2>&1 \
+LIN_GPU_SUITE_TIME_SCALE=6 LIN_GPU_SUITE_JAVA_OPTS="-Dlin.gpuSuite.dryRun=true -Dlin.gpuSuite.engine=opencl" bench/gpu/run.sh "$dry" > "$dry/dry.log" 2>&1 \
   || { cat "$dry/dry.log"; echo "build-bundle: the dry run failed (its table: $dry/results.md)"; exit 1; }
 tail -3 "$dry/dry.log"
 rm -rf "$dry"

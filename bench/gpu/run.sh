@@ -11,7 +11,7 @@
 # hf-fixtures.log. Exit status 0 only when every part ran to the end and every check passed.
 #   Usage: bench/gpu/run.sh OUT_DIR
 # Without a GPU: LIN_GPU_SUITE_JAVA_OPTS="-Dlin.gpuSuite.dryRun=true [-Dlin.gpuSuite.engine=opencl]".
-# LIN_GPU_SUITE_TIME_SCALE multiplies every part's timeout (build-bundle.sh's dry run on 2 cores: 4).
+# LIN_GPU_SUITE_TIME_SCALE multiplies every part's timeout (build-bundle.sh's dry run on 2 cores: 6).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
