@@ -27,8 +27,14 @@ started=$(date +%s)
 # Unpacked once per bundle (its checksum names the folder).
 sum=$(cat "$bundle/jre.tar.xz" "$bundle/lib.tar.xz" | cksum | cut -d' ' -f1)
 home=${TMPDIR:-/tmp}/lin-gpu-$sum
+# xz through tar when the machine has it, else Python's lzma (the GPU image's python3 has it).
+unpack() {
+  if command -v xz >/dev/null 2>&1; then tar -C "$home" -xJf "$1"
+  else python3 -c 'import sys, tarfile; t = tarfile.open(sys.argv[1]); t.extractall(sys.argv[2], **({"filter": "fully_trusted"} if hasattr(tarfile, "fully_trusted_filter") else {}))' "$1" "$home"
+  fi
+}
 if [ ! -x "$home/jre/bin/java" ] || [ ! -d "$home/lib" ]; then
-  rm -rf "$home" && mkdir -p "$home" && tar -C "$home" -xJf "$bundle/jre.tar.xz" && tar -C "$home" -xJf "$bundle/lib.tar.xz" \
+  rm -rf "$home" && mkdir -p "$home" && unpack "$bundle/jre.tar.xz" && unpack "$bundle/lib.tar.xz" \
     || { echo "run.sh: could not unpack the bundle into $home" | tee "$log"; exit 1; }
 fi
 echo "unpacked in $(( $(date +%s) - started )) s into $home" > "$log"
