@@ -8,16 +8,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * Matrix products. They run on ND4J's OpenBLAS sgemm, reading the operands in place: a product of
  * 2 x 1024^3 flops takes ~20 ms there against seconds in plain Java loops. Operands of other dtypes
  * are converted to f32 first; the result has the promoted type ({@code f32} for integers).
+ * {@code -Dlin.matmul=vector} runs them on the Java Vector API instead ({@link VectorGemm}), for a
+ * runtime that does not carry ND4J's 300 MB native library (the GPU suite's bundle).
  */
 public final class LinAlg {
     private LinAlg() {}
+
+    /** True under {@code -Dlin.matmul=vector}: every product on {@link VectorGemm}, ND4J never loaded. */
+    static final boolean VECTOR = "vector".equals(System.getProperty("lin.matmul"));
 
     /**
      * numpy's {@code a @ b}: the last two axes multiply as matrices, leading axes broadcast as batch
      * axes; a 1-D left operand acts as a row vector and a 1-D right operand as a column vector, and
      * their axis is removed from the result.
      */
-    public static Tensor matmul(Tensor a, Tensor b) {
+    public static Tensor matmul(Tensor a, Tensor b) { return matmul(a, b, VECTOR); }
+
+    /** {@link #matmul(Tensor, Tensor)} on ND4J, or on the Java Vector API when {@code vector}. */
+    static Tensor matmul(Tensor a, Tensor b, boolean vector) {
         if (a.rank() == 0 || b.rank() == 0) {
             throw new IllegalArgumentException("matmul needs tensors of rank 1 or more, got " + Layout.format(a.shape) + " @ " + Layout.format(b.shape));
         }
@@ -33,7 +41,10 @@ public final class LinAlg {
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
         Tensor out = Tensor.allocate(DType.F32, outShape);
-        if (out.numel() > 0 && k > 0) gemm(lendable(x), lendable(y), out, batch);
+        if (out.numel() > 0 && k > 0) {
+            if (vector) vectorGemm(dense(x), dense(y), out, batch);
+            else gemm(lendable(x), lendable(y), out, batch);
+        }
         Tensor result = out;
         if (a.rank() == 1) result = result.squeeze(-2);
         if (b.rank() == 1) result = result.squeeze(-1);
@@ -50,6 +61,31 @@ public final class LinAlg {
     private static Tensor lendable(Tensor t) {
         Tensor f = t.to(DType.F32);
         return Nd4jBridge.canLend(f) && Nd4jBridge.matrixOrder(f) != 0 ? f : f.copy();
+    }
+
+    /** f32 operands dense in C order, as {@link VectorGemm} reads them. */
+    private static Tensor dense(Tensor t) {
+        Tensor f = t.to(DType.F32);
+        return f.isContiguous() && f.storage.byteSize() >= (f.offset + f.numel()) * Float.BYTES ? f : f.copy();
+    }
+
+    private static void vectorGemm(Tensor x, Tensor y, Tensor out, long[] batch) {
+        int m = Math.toIntExact(x.dim(-2)), k = Math.toIntExact(x.dim(-1)), n = Math.toIntExact(y.dim(-1));
+        long[] xs = batchStrides(x, batch), ys = batchStrides(y, batch);
+        long[] index = new long[batch.length];
+        long xo = x.offset, yo = y.offset, count = Layout.numel(batch);
+        for (long i = 0; i < count; i++) {
+            VectorGemm.multiply(x.storage, xo, y.storage, yo, out.storage, out.offset + i * m * n, m, n, k);
+            for (int ax = batch.length - 1; ax >= 0; ax--) { // next batch index, as in gemm below
+                index[ax]++;
+                xo += xs[ax];
+                yo += ys[ax];
+                if (index[ax] < batch[ax]) break;
+                xo -= xs[ax] * batch[ax];
+                yo -= ys[ax] * batch[ax];
+                index[ax] = 0;
+            }
+        }
     }
 
     private static void gemm(Tensor x, Tensor y, Tensor out, long[] batch) {

@@ -52,6 +52,18 @@ class LlamaCheckpointTest {
         assertEquals("{vocab=300, d=64, n_layers=2, kv_heads=2, groups=2, half_dim=8, hidden=96, eps=1.0E-5, theta=500.0}", c.arguments().toString());
     }
 
+    @Test
+    void theRopeParametersOfTransformers5AreRead() throws IOException {
+        // transformers 5 saves RoPE as rope_parameters {rope_type, rope_theta} instead of rope_theta
+        Path dir = TinyLlama.variant(tmp.resolve("v5"), w -> w,
+                c -> c.replace("\"rope_theta\": 500.0,", "\"rope_parameters\": {\"rope_type\": \"default\", \"rope_theta\": 500.0},"));
+        assertEquals(Checkpoint.open(TinyLlama.DIR).arguments(), Checkpoint.open(dir).arguments());
+        Path yarn = TinyLlama.variant(tmp.resolve("yarn"), w -> w,
+                c -> c.replace("\"rope_theta\": 500.0,", "\"rope_parameters\": {\"rope_type\": \"yarn\", \"rope_theta\": 500.0},"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(CheckpointException.class, () -> Checkpoint.open(yarn));
+        assertTrue(e.getMessage().contains("rope_parameters.rope_type is \"yarn\""), e.getMessage());
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"interp", "cpu"})
     void logitsOfEveryPositionMatchTheFloat64Reference(String engine) throws IOException {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import org.linlang.compiler.CheckResult;
 import org.linlang.compiler.Frontend;
 import org.linlang.compiler.codegen.KernelParam;
@@ -33,6 +34,9 @@ import org.linlang.compiler.types.Dim;
 import org.linlang.compiler.types.Sym;
 import org.linlang.runtime.cpu.DeltaRecurrence;
 import org.linlang.runtime.cpu.DiagonalRecurrence;
+import org.linlang.runtime.gpu.DevicePlanRunner;
+import org.linlang.runtime.gpu.OpenClDevice;
+import org.linlang.runtime.gpu.OpenClPlanRunner;
 import org.linlang.runtime.gpu.cuda.CudaCompiler;
 import org.linlang.runtime.gpu.cuda.CudaDriver;
 import org.linlang.runtime.gpu.cuda.CudaPlanRunner;
@@ -41,65 +45,115 @@ import org.linlang.runtime.tensor.Creation;
 import org.linlang.runtime.tensor.Tensor;
 
 /**
- * The GPU suite (bench/gpu/run.sh): on a machine with an NVIDIA GPU, (1) every std op's prefill
- * plan on the cuda engine against the cpu engine (recurrences) or float64 references written
- * here (functions), (2) the chunked recurrence kernels of gated_delta_rule, gla and simple_gla at
- * B=4 T=8192 H=16 K=V=128 with bf16 inputs, timed, and checked against the sequential kernel on
- * the GPU, (3) the decode step (sequential kernel, T=1) latency. Writes {@code results.md} and
- * {@code suite.log} into the folder given. Exit status 1 when a check fails.
+ * The GPU suite (bench/gpu/run.sh), one part per JVM: {@code kernels} (1) every std op's prefill plan on
+ * the cuda engine against the cpu engine (recurrences) or float64 references written here (functions),
+ * tiny_hybrid's plan against the interpreter's logits, (2) the chunked recurrence kernels of
+ * gated_delta_rule, gla and simple_gla at B=4 T=8192 H=16 K=V=128 with bf16 inputs, timed, and checked
+ * against the sequential kernel on the GPU, (3) the decode step (sequential kernel, T=1) latency;
+ * {@code models} every example model whole on the device engine against the interpreter
+ * ({@link ExampleModels}); {@code decode} the example hybrids' decode step at d = 1024 on the device and
+ * cpu engines ({@link DecodeLatency}); {@code references} checkpoints against transformers' logits
+ * ({@link HfReferences}). Each part appends its rows to {@code results-PART.md} as they end and logs to
+ * {@code suite-PART.log}; exit status 1 when a check of the part fails.
  */
 public final class GpuSuite {
     private final PrintStream log;
-    private final List<String> table = new ArrayList<>();
-    private boolean failed;
+    private SuiteReport report;
 
     private GpuSuite(PrintStream log) { this.log = log; }
 
+    /** The parts, each run in its own JVM by run.sh (its own timeout) and writing {@code results-PART.md} row by row. */
+    static final List<String> PARTS = List.of("kernels", "models", "decode", "references");
+
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: GpuSuite OUT_DIR [MODELS_DIR]");
+        if (args.length < 2 || !PARTS.contains(args[1]) || args.length < 3 && !args[1].equals("kernels") || args.length > 3 && !args[1].equals("references")) {
+            System.err.println("usage: GpuSuite OUT_DIR kernels [MODELS_DIR] | models EXAMPLES_DIR | decode EXAMPLES_DIR | references FIXTURES_DIR...");
             System.exit(2);
         }
         Path out = Path.of(args[0]);
         Files.createDirectories(out);
-        try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("suite.log")), true, "UTF-8")) {
+        String part = args[1];
+        Path dir = args.length > 2 ? Path.of(args[2]) : null;
+        List<Path> dirs = Arrays.stream(args).skip(2).map(Path::of).toList();
+        try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("suite-" + part + ".log")), true, "UTF-8")) {
             var suite = new GpuSuite(new PrintStream(new Tee(System.out, log), true, "UTF-8"));
-            int status = suite.run(out, args.length > 1 ? Path.of(args[1]) : null);
+            int status;
+            try {
+                status = suite.run(out, part, dir, dirs);
+            } catch (Throwable e) { // a part that breaks still leaves its rows and one FAIL saying why
+                if (suite.report != null) suite.report.error(part + " part", e);
+                e.printStackTrace(suite.log);
+                status = 1;
+            }
             System.exit(status);
         }
     }
 
-    private int run(Path out, Path models) throws IOException {
-        if (Boolean.getBoolean("lin.gpuSuite.dryRun")) return dryRun(models);
+    /** The engine the whole-model parts compare with interp and cpu: cuda, or opencl to test the harness on PoCL. */
+    static String deviceEngine() { return System.getProperty("lin.gpuSuite.engine", "cuda"); }
+
+    private int run(Path out, String part, Path dir, List<Path> dirs) throws IOException {
+        boolean dry = Boolean.getBoolean("lin.gpuSuite.dryRun");
+        String engine = deviceEngine();
+        boolean device = !dry || !engine.equals("cuda");
+        report = new SuiteReport(out.resolve("results-" + part + ".md"), log, switch (part) {
+            case "kernels" -> "Kernels: std ops, tiny_hybrid's plan, recurrence timings (" + (dry && engine.equals("opencl") ? "opencl, dry run" : "cuda") + ")";
+            case "models" -> "Example models whole, " + engine + " vs interp";
+            case "decode" -> "Decode step of the example hybrids, " + engine + " and cpu";
+            default -> "Checkpoints against reference logits";
+        });
+        log.printf("part %s, engine %s%s, started %s%n", part, engine, dry ? " (dry run)" : "", Instant.now());
+        Path scratch = Files.createTempDirectory("lin-gpu-suite");
+        switch (part) {
+            case "kernels" -> {
+                if (dry && engine.equals("opencl")) { // the same checks on PoCL: the harness and its float64 references tested
+                    dryRun(dir);
+                    var dev = OpenClDevice.open();
+                    correctness("opencl", plan -> new OpenClPlanRunner(dev, plan));
+                    if (dir != null) tinyHybrid("opencl", plan -> new OpenClPlanRunner(dev, plan), dir);
+                } else if (dry) {
+                    return dryRun(dir);
+                } else {
+                    kernels(dir);
+                }
+            }
+            case "models" -> {
+                var m = new ExampleModels(report, engine);
+                if (device) m.run(dir, scratch);
+                else m.checkOnly(dir);
+            }
+            case "decode" -> {
+                List<String> engines = device ? List.of("cpu", engine) : List.of("cpu");
+                new DecodeLatency(report).run(dir, dry ? DecodeLatency.SMALL : DecodeLatency.REALISTIC, engines, dry ? 3 : DecodeLatency.STEPS);
+            }
+            default -> {
+                for (Path d : dirs) {
+                    new HfReferences(report).run(d, Files.exists(d.resolve("status.txt")) ? "transformers" : "numpy fixture",
+                            device ? List.of("interp", "cpu", engine) : List.of("interp", "cpu"));
+                }
+            }
+        }
+        return report.failed() ? 1 : 0;
+    }
+
+    private void kernels(Path models) throws IOException {
         CudaDriver cuda;
         try {
             cuda = CudaDriver.open();
         } catch (RuntimeException e) {
-            log.println("no GPU: " + e.getMessage());
-            Files.writeString(out.resolve("results.md"), "# GPU suite\n\nNot run: " + e.getMessage() + "\n");
-            return 1;
+            report.row("open the cuda driver", false, e.getMessage());
+            return;
         }
         CudaCompiler compiler = CudaCompiler.find();
-        var cache = new KernelCache(out.resolve("kernel-cache"), compiler);
-        log.printf("device: %s (%s); compiler: %s; started %s%n", cuda.name(), cuda.arch(), compiler.describe(), Instant.now());
-        table.add("| check | result | figure |");
-        table.add("|---|---|---|");
-        correctness(cuda, cache);
-        if (models != null) tinyHybrid(cuda, cache, models);
+        var cache = new KernelCache(Files.createTempDirectory("lin-gpu-kernel-cache"), compiler);
+        report.row("device", true, cuda.name() + " (" + cuda.arch() + "), " + compiler.describe());
+        correctness("cuda", plan -> new CudaPlanRunner(cuda, cache, plan));
+        if (models != null) tinyHybrid("cuda", plan -> new CudaPlanRunner(cuda, cache, plan), models);
         prefillBench(cuda, cache);
         decodeBench(cuda, cache);
-        String md = "# GPU suite\n\n" + cuda.name() + " (" + cuda.arch() + "), " + compiler.describe() + ", " + Instant.now() + "\n\n"
-                + String.join("\n", table) + "\n";
-        Files.writeString(out.resolve("results.md"), md);
-        log.println(md);
-        return failed ? 1 : 0;
     }
 
-    private void row(String check, boolean ok, String figure) {
-        if (!ok) failed = true;
-        table.add("| " + check + " | " + (ok ? "ok" : "FAIL") + " | " + figure + " |");
-        log.println((ok ? "ok    " : "FAIL  ") + check + "  " + figure);
-    }
+    private void row(String check, boolean ok, String figure) { report.row(check, ok, figure); }
 
     /**
      * Everything but the device (-Dlin.gpuSuite.dryRun=true): plans, kernel sources, inputs and
@@ -125,6 +179,7 @@ public final class GpuSuite {
         }
         var spec = new RecurrenceSpec(true, RecurrenceSpec.Gate.HEAD, 128, 128, 0.1, DType.BF16, DType.F32, DType.BF16, false, false);
         log.println("dry run: " + RecurrenceKernels.chunked("c", spec, Dim.of(64)).role() + ", " + kernels + " std op kernels: ok");
+        report.row("dry run: std op plans and references, tiny_hybrid's plan and weights, a chunked kernel's source", true, kernels + " std op kernels");
         return 0;
     }
 
@@ -132,7 +187,7 @@ public final class GpuSuite {
 
     static final Map<String, Long> DIMS = Map.of("D", 48L, "K", 32L, "V", 40L, "H", 3L, "C", 24L, "W", 4L, "R", 8L);
 
-    private void correctness(CudaDriver cuda, KernelCache cache) {
+    private void correctness(String engine, Function<KernelPlan, DevicePlanRunner<?>> runners) {
         CheckResult r = Frontend.check(new Source("suite.lin", "import std.ops.*\n"));
         if (!r.ok()) throw new IllegalStateException(r.diagnostics().toString());
         var rnd = new Random(1);
@@ -143,14 +198,14 @@ public final class GpuSuite {
                     KernelPlan plan = KernelPlan.of(KernelGraph.build(r.program(), op, DIMS).graph());
                     Map<String, Tensor> in = inputs(plan, 2, T, rnd, op);
                     double[] ref = reference(op, in, T);
-                    try (var runner = new CudaPlanRunner(cuda, cache, plan)) {
+                    try (var runner = runners.apply(plan)) {
                         float[] got = runner.run(in).values().iterator().next().toFloatArray();
                         double e = relRms(ref, got);
-                        row("cuda " + op + " B=2 T=" + T + " vs " + (isRecurrence(op) ? "cpu engine" : "float64"), e <= 1e-4,
+                        row(engine + " " + op + " B=2 T=" + T + " vs " + (isRecurrence(op) ? "cpu engine" : "float64"), e <= 1e-4,
                                 String.format(Locale.ROOT, "rel RMS %.2e", e));
                     }
                 } catch (RuntimeException e) {
-                    row("cuda " + op + " T=" + T, false, e.toString().replace('\n', ' ').replace('|', '/'));
+                    row(engine + " " + op + " T=" + T, false, e.toString().replace('\n', ' ').replace('|', '/'));
                     e.printStackTrace(log);
                 }
             }
@@ -168,7 +223,8 @@ public final class GpuSuite {
             for (int a = 0; a < shape.length; a++) {
                 Dim d = n.type().dim(a);
                 var bind = new HashMap<Sym, Dim>();
-                for (Sym s : d.symbols()) bind.put(s, Dim.of(s.name.equals("B") ? B : s.name.equals("T") ? T : s.name.equals("Hk") ? 3 : 1));
+                // S: the keys of softmax_attn, as many as the queries in a prefill without a cache
+                for (Sym s : d.symbols()) bind.put(s, Dim.of(s.name.equals("B") ? B : s.name.equals("T") || s.name.equals("S") ? T : s.name.equals("Hk") ? 3 : 1));
                 shape[a] = d.substitute(bind).constant();
                 count *= shape[a];
             }
@@ -209,13 +265,14 @@ public final class GpuSuite {
                         : DiagonalRecurrence.chunked(q, k, v, g, scale, null, false).output();
                 return o.toDoubleArray();
             }
-            case "softmax_attn" -> {
+            case "softmax_attn" -> { // the plan takes the optional gate and sinks as inputs too: sigmoid(gate) on the output, one sink logit per head
                 float[] q = f(in.get("q")), k = f(in.get("k")), v = f(in.get("v"));
+                float[] gate = in.containsKey("gate") ? f(in.get("gate")) : null, sinks = in.containsKey("sinks") ? f(in.get("sinks")) : null;
                 int H = (int) in.get("q").dim(2), K = (int) in.get("q").dim(3), V = (int) in.get("v").dim(3);
                 double[] o = new double[B * T * H * V];
                 for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) for (int h = 0; h < H; h++) {
                     double[] s = new double[t + 1];
-                    double m = Double.NEGATIVE_INFINITY, sum = 0;
+                    double m = sinks != null ? sinks[h] : Double.NEGATIVE_INFINITY, sum = 0;
                     for (int j = 0; j <= t; j++) {
                         double d = 0;
                         for (int i = 0; i < K; i++) d += (double) q[((b * T + t) * H + h) * K + i] * k[((b * T + j) * H + h) * K + i];
@@ -223,10 +280,12 @@ public final class GpuSuite {
                         m = Math.max(m, s[j]);
                     }
                     for (int j = 0; j <= t; j++) sum += Math.exp(s[j] - m);
+                    if (sinks != null) sum += Math.exp(sinks[h] - m);
                     for (int c = 0; c < V; c++) {
                         double acc = 0;
                         for (int j = 0; j <= t; j++) acc += Math.exp(s[j] - m) / sum * v[((b * T + j) * H + h) * V + c];
-                        o[((b * T + t) * H + h) * V + c] = acc;
+                        int at = ((b * T + t) * H + h) * V + c;
+                        o[at] = gate == null ? acc : acc / (1 + Math.exp(-gate[at]));
                     }
                 }
                 return o;
@@ -238,13 +297,13 @@ public final class GpuSuite {
                 return o;
             }
             case "short_conv" -> {
-                float[] x = f(in.get("x")), w = f(in.get("weight"));
+                float[] x = f(in.get("x")), w = f(in.get("weight")), bias = in.containsKey("bias") ? f(in.get("bias")) : null;
                 int C = 24, W = 4;
                 double[] o = new double[x.length];
                 for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) for (int c = 0; c < C; c++) {
                     double acc = 0;
                     for (int j = 0; j < W; j++) if (t - W + 1 + j >= 0) acc += (double) w[c * W + j] * x[(b * T + t - W + 1 + j) * C + c];
-                    o[(b * T + t) * C + c] = acc;
+                    o[(b * T + t) * C + c] = bias == null ? acc : acc + bias[c];
                 }
                 return o;
             }
@@ -297,7 +356,7 @@ public final class GpuSuite {
     }
 
     /** The example model's prefill on cuda against the interpreter's logits made on the development machine (build-bundle.sh). */
-    private void tinyHybrid(CudaDriver cuda, KernelCache cache, Path models) {
+    private void tinyHybrid(String engine, Function<KernelPlan, DevicePlanRunner<?>> runners, Path models) {
         try {
             Path example = models.resolve("tiny_hybrid.lin");
             CheckResult checked = Frontend.check(example);
@@ -307,14 +366,14 @@ public final class GpuSuite {
             Map<String, Tensor> values = new HashMap<>(org.linlang.runtime.tensor.SafeTensors.read(models.resolve("tiny_hybrid.weights.safetensors")).tensors());
             Map<String, Tensor> io = org.linlang.runtime.tensor.SafeTensors.read(models.resolve("tiny_hybrid.io.safetensors")).tensors();
             values.put("ids", io.get("ids"));
-            try (var runner = new CudaPlanRunner(cuda, cache, plan)) {
+            try (var runner = runners.apply(plan)) {
                 float[] got = runner.run(values).values().iterator().next().toFloatArray();
                 double e = relRms(io.get("logits").toDoubleArray(), got);
-                row("cuda tiny_hybrid prefill (vocab 64, d 32, 4 layers) B=2 T=70 vs interpreter", e <= 1e-4,
+                row(engine + " tiny_hybrid prefill (vocab 64, d 32, 4 layers) B=2 T=70 vs interpreter", e <= 1e-4,
                         String.format(Locale.ROOT, "rel RMS %.2e over %d kernels", e, plan.kernels(Prelude.Target.CUDA).size()));
             }
         } catch (IOException | RuntimeException e) {
-            row("cuda tiny_hybrid prefill", false, e.toString().replace('\n', ' ').replace('|', '/'));
+            row(engine + " tiny_hybrid prefill", false, e.toString().replace('\n', ' ').replace('|', '/'));
             e.printStackTrace(log);
         }
     }
