@@ -71,12 +71,20 @@ public final class LinAlg {
 
     private static void vectorGemm(Tensor x, Tensor y, Tensor out, long[] batch) {
         int m = Math.toIntExact(x.dim(-2)), k = Math.toIntExact(x.dim(-1)), n = Math.toIntExact(y.dim(-1));
+        forEachProduct(x, y, batch, (i, xo, yo) -> VectorGemm.multiply(x.storage, xo, y.storage, yo, out.storage, out.offset + i * m * n, m, n, k));
+    }
+
+    /** One matrix product of a batched matmul: the {@code i}-th output matrix, from its operands' offsets. */
+    private interface Product { void run(long i, long xOffset, long yOffset); }
+
+    /** Runs {@code p} for each index of the broadcast batch, carrying each operand's offset (0 stride where it broadcasts). */
+    private static void forEachProduct(Tensor x, Tensor y, long[] batch, Product p) {
         long[] xs = batchStrides(x, batch), ys = batchStrides(y, batch);
         long[] index = new long[batch.length];
         long xo = x.offset, yo = y.offset, count = Layout.numel(batch);
         for (long i = 0; i < count; i++) {
-            VectorGemm.multiply(x.storage, xo, y.storage, yo, out.storage, out.offset + i * m * n, m, n, k);
-            for (int ax = batch.length - 1; ax >= 0; ax--) { // next batch index, as in gemm below
+            p.run(i, xo, yo);
+            for (int ax = batch.length - 1; ax >= 0; ax--) { // next batch index
                 index[ax]++;
                 xo += xs[ax];
                 yo += ys[ax];
@@ -97,22 +105,8 @@ public final class LinAlg {
                     Nd4jBridge.matrix(ob, out, rows, 0), false, false, 1.0, 0.0);
             return;
         }
-        long[] xs = batchStrides(x, batch), ys = batchStrides(y, batch);
-        long[] index = new long[batch.length];
-        long xo = x.offset, yo = y.offset, count = Layout.numel(batch);
-        for (long i = 0; i < count; i++) {
-            Nd4j.gemm(Nd4jBridge.matrix(xb, x, m, xo), Nd4jBridge.matrix(yb, y, y.dim(-2), yo),
-                    Nd4jBridge.matrix(ob, out, m, i * m * n), false, false, 1.0, 0.0);
-            for (int ax = batch.length - 1; ax >= 0; ax--) { // next batch index, carrying each operand's offset
-                index[ax]++;
-                xo += xs[ax];
-                yo += ys[ax];
-                if (index[ax] < batch[ax]) break;
-                xo -= xs[ax] * batch[ax];
-                yo -= ys[ax] * batch[ax];
-                index[ax] = 0;
-            }
-        }
+        forEachProduct(x, y, batch, (i, xo, yo) -> Nd4j.gemm(Nd4jBridge.matrix(xb, x, m, xo), Nd4jBridge.matrix(yb, y, y.dim(-2), yo),
+                Nd4jBridge.matrix(ob, out, m, i * m * n), false, false, 1.0, 0.0));
     }
 
     /** Strides of the batch axes of {@code t} aligned to the broadcast batch shape; 0 where it broadcasts. */
