@@ -7,6 +7,7 @@
 #   decode      the example hybrids' decode step at d = 1024 on cuda and on the cpu engine
 #   references  checkpoints vs transformers' logits (tools/fixtures/make_hf_fixtures.py, run here in the
 #               background when python3 has torch and transformers) and vs the numpy fixtures
+# and then lin bench --engine cuda on gated_delta_rule and hybrid_gated_deltanet (per-kernel times; skipped in dry runs).
 # Writes OUT_DIR/results.md (every part's table, then each part's exit status), suite.log, device.txt and
 # hf-fixtures.log. Exit status 0 only when every part ran to the end and every check passed.
 #   Usage: bench/gpu/run.sh OUT_DIR
@@ -92,6 +93,26 @@ if [ -n "$hfpid" ]; then
   [ -d "$hf" ] && refs+=("$hf")
 fi
 part references 90 "${refs[@]}"
+# lin bench --engine cuda: per-kernel times, GB/s and FLOP/s against the copy and cuBLAS ceilings measured in
+# the same run (docs/cuda.md, Inspection); the tables go to bench-cuda.md, a failure is a part that failed.
+lin_bench() {
+  local name=$1 limit=$(( $2 * scale )); shift 2
+  local t0=$(date +%s)
+  { echo; echo "## lin bench $*"; echo; echo '```'; } >> "$out/bench-cuda.md"
+  timeout --kill-after=10 "$limit" "$home/jre/bin/java" "${flags[@]}" org.linlang.runtime.cli.LinCli bench "$@" >> "$out/bench-cuda.md" 2>> "$log"
+  local rc=$? secs=$(( $(date +%s) - t0 ))
+  echo '```' >> "$out/bench-cuda.md"
+  local what="passed"
+  [ $rc -ne 0 ] && what="exit $rc" && status=1
+  [ $rc -eq 124 ] || [ $rc -eq 137 ] && what="TIMED OUT after $limit s"
+  summary+=("| $name | $what | $secs s |")
+  echo "part $name: $what ($secs s)" | tee -a "$log"
+}
+rm -f "$out/bench-cuda.md"
+if [ -z "${LIN_GPU_SUITE_JAVA_OPTS:-}" ]; then
+  lin_bench "bench gated_delta_rule" 60 --op gated_delta_rule --engine cuda --B 4 --T 4096 --H 16 --repeat 5 --warmup 2
+  lin_bench "bench hybrid_gated_deltanet" 60 "$repo/examples/hybrid_gated_deltanet.lin" --engine cuda --T 512 --repeat 5 --warmup 2
+fi
 {
   echo "# GPU suite"; echo
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null || echo 'no nvidia-smi'); $runtime;"
@@ -99,6 +120,7 @@ part references 90 "${refs[@]}"
   echo; echo "| part | outcome | wall |"; echo "|---|---|---|"; printf '%s\n' "${summary[@]}"
   [ -n "$hfpid" ] && echo "| make_hf_fixtures.py | exit $hfrc | |"
   for p in kernels models decode references; do [ -f "$out/results-$p.md" ] && cat "$out/results-$p.md"; done
+  [ -f "$out/bench-cuda.md" ] && { echo; echo "# lin bench --engine cuda"; cat "$out/bench-cuda.md"; }
   echo; echo "Total $(( $(date +%s) - started )) s; suite status $status."
 } > "$out/results.md"
 echo "GPU suite finished with status $status in $(( $(date +%s) - started )) s; results in $out/results.md" | tee -a "$log"
