@@ -119,6 +119,7 @@ final class CodegenFixtures {
             out.add(RecurrenceKernels.chunked("chunked_" + s.tag() + "_" + i, s, null));
             i++;
         }
+        out.addAll(tensorCoreKernels());
         for (DType t : List.of(DType.F32, DType.BF16)) {
             var a = new AttentionKernels(8, 2, 64, 64, 0, 0.125, t);
             var w = new AttentionKernels(4, 1, 128, 128, 16, Math.pow(128, -0.5), t);
@@ -132,6 +133,15 @@ final class CodegenFixtures {
                 for (boolean tb : new boolean[] {false, true}) out.add(GemmKernel.of("gemm_" + t.lin() + "_" + ta + "_" + tb, t, t, t, ta, tb));
             }
         }
+        return out;
+    }
+
+    /** The tensor-core chunked kernels: every variant at K = V = 128 and at K = 32, V = 48, with and without states. */
+    static List<KernelSource> tensorCoreKernels() {
+        var out = new ArrayList<KernelSource>();
+        int i = 0;
+        for (RecurrenceSpec s : TensorCoreRecurrence.variants(128, 128, false)) out.add(TensorCoreRecurrence.chunked("tc_" + s.tag() + "_" + i++, s, null));
+        for (RecurrenceSpec s : TensorCoreRecurrence.variants(32, 48, true)) out.add(TensorCoreRecurrence.chunked("tc_" + s.tag() + "_" + i++, s, null));
         return out;
     }
 

@@ -1,0 +1,117 @@
+package org.linlang.runtime.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.jocl.cl_mem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.linlang.compiler.codegen.KernelParam;
+import org.linlang.compiler.codegen.KernelSource;
+import org.linlang.compiler.codegen.RecurrenceSpec;
+import org.linlang.compiler.codegen.RecurrenceSpec.Gate;
+import org.linlang.compiler.codegen.TensorCoreRecurrence;
+import org.linlang.compiler.types.DType;
+import org.linlang.compiler.types.Dim;
+
+/**
+ * The tensor-core chunked kernel's text, run on PoCL with the prelude's emulated tile op (f32),
+ * against float64 recurrences on the same bf16-rounded inputs: every index, tiling, staging and
+ * chunk-passing step of the CUDA kernel is checked here; only the wmma macro body is not. Diagonal
+ * and delta, gate none and per head, T around the chunk of 64, value tiles of 16 (V = 48: three
+ * groups per head) and 32 (V = 64), initial and final states. Tolerance: relative RMS ≤ 1e-4.
+ *
+ * <p>Second mode: {@code TC_CVT} redefined to round to bf16 where a value enters a tile product, as
+ * the wmma form does, which predicts the CUDA form's error against float64 (bounded by 2e-2, the
+ * GPU suite's bound for bf16 kernels, and printed).
+ */
+class TensorCoreRecurrenceOpenClTest {
+    static OpenClDevice dev;
+    static double worstExact, worstRounded;
+
+    @BeforeAll
+    static void open() { dev = OpenClDevice.open(); }
+
+    @AfterAll
+    static void close() {
+        System.out.printf("tensor-core recurrence kernel (emulated tiles) on %s: worst relative RMS error f32 operands %.2e, bf16 operands %.2e%n",
+                dev == null ? "?" : dev.name(), worstExact, worstRounded);
+        if (dev != null) dev.close();
+    }
+
+    static List<Arguments> cases() {
+        var out = new ArrayList<Arguments>();
+        for (boolean delta : new boolean[] {false, true}) {
+            for (Gate g : List.of(Gate.NONE, Gate.HEAD)) {
+                for (int T : new int[] {1, 37, 64, 65, 130}) out.add(Arguments.of(delta, g, T, 32, 48, 0.5, false));
+                out.add(Arguments.of(delta, g, 100, 32, 64, 5.0, false));
+                out.add(Arguments.of(delta, g, 130, 32, 48, 0.5, true));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "delta={0} gate={1} T={2} K={3} V={4} gate strength {5} bf16 operands={6}")
+    @MethodSource("cases")
+    void matchesFloat64(boolean delta, Gate gate, int T, int K, int V, double strength, boolean roundOperands) {
+        int B = 2, H = 3;
+        var r = new Random(T * 17L + V + (delta ? 5 : 0) + gate.ordinal());
+        float[] q = Reference.bf16(Reference.normal(r, B * T * H * K, 1)), k = Reference.normal(r, B * T * H * K, 1);
+        float[] v = Reference.bf16(Reference.normal(r, B * T * H * V, 1));
+        if (delta) RecurrenceKernelsOpenClTest.normalizeRows(k, K);
+        k = Reference.bf16(k);
+        float[] g = null;
+        if (gate == Gate.HEAD) {
+            g = new float[B * T * H];
+            for (int i = 0; i < g.length; i++) g[i] = (float) (-strength * r.nextDouble());
+        }
+        float[] beta = null;
+        if (delta) {
+            beta = new float[B * T * H];
+            for (int i = 0; i < beta.length; i++) beta[i] = (float) r.nextDouble();
+        }
+        float[] s0 = Reference.normal(r, B * H * K * V, 0.5);
+        double scale = Math.pow(K, -0.5);
+        double[][] ref = Reference.recurrence(delta, false, B, T, H, K, V, scale, q, k, v, g, beta, s0);
+        var spec = new RecurrenceSpec(delta, gate, K, V, scale, DType.BF16, DType.F32, DType.F32, true, true);
+        KernelSource ks = TensorCoreRecurrence.chunked("tc", spec, Dim.of((long) B * H));
+        if (roundOperands) {
+            ks = new KernelSource(ks.name(), "#undef TC_CVT\n#define TC_CVT(x) bf16_load(bf16_store(x))\n" + ks.body(), ks.params(), ks.launch(), ks.role());
+        }
+        float[] o = new float[B * T * H * V], s1 = new float[B * H * K * V];
+        var args = new ArrayList<Object>();
+        var mems = new ArrayList<cl_mem>();
+        var names = new ArrayList<String>();
+        for (KernelParam p : ks.params()) {
+            if (p.size()) {
+                args.add(switch (p.name()) { case "n_B" -> (long) B; case "n_T" -> (long) T; default -> (long) H; });
+                continue;
+            }
+            float[] data = switch (p.name()) {
+                case "q" -> q; case "k" -> k; case "v" -> v; case "g" -> g; case "beta" -> beta; case "s0" -> s0;
+                case "o" -> o; default -> s1;
+            };
+            cl_mem m = RecurrenceKernelsOpenClTest.upload(dev, data, p.dtype());
+            mems.add(m);
+            names.add(p.name());
+            args.add(m);
+        }
+        dev.launch(ks, args, ks.launch().threads().constant());
+        dev.finish();
+        dev.read(mems.get(names.indexOf("o")), java.lang.foreign.MemorySegment.ofArray(o));
+        dev.read(mems.get(names.indexOf("s1")), java.lang.foreign.MemorySegment.ofArray(s1));
+        mems.forEach(dev::release);
+        double eo = Reference.relRms(ref[0], o), es = Reference.relRms(ref[1], s1);
+        String what = ks.role() + " T=" + T + (roundOperands ? " (bf16 operands)" : "");
+        double bound = roundOperands ? 2e-2 : 1e-4;
+        if (roundOperands) worstRounded = Math.max(worstRounded, Math.max(eo, es));
+        else worstExact = Math.max(worstExact, Math.max(eo, es));
+        assertTrue(eo <= bound, what + ": output relative RMS error " + eo);
+        assertTrue(es <= bound, what + ": final state relative RMS error " + es);
+    }
+}
