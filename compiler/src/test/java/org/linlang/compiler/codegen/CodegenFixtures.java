@@ -119,7 +119,6 @@ final class CodegenFixtures {
             out.add(RecurrenceKernels.chunked("chunked_" + s.tag() + "_" + i, s, null));
             i++;
         }
-        out.addAll(tensorCoreKernels());
         for (DType t : List.of(DType.F32, DType.BF16)) {
             var a = new AttentionKernels(8, 2, 64, 64, 0, 0.125, t);
             var w = new AttentionKernels(4, 1, 128, 128, 16, Math.pow(128, -0.5), t);
