@@ -87,6 +87,7 @@ public final class GpuSuite {
         correctness(cuda, cache);
         if (models != null) tinyHybrid(cuda, cache, models);
         prefillBench(cuda, cache);
+        TensorCoreChecks.run(cuda, cache, log, this::row);
         decodeBench(cuda, cache);
         String md = "# GPU suite\n\n" + cuda.name() + " (" + cuda.arch() + "), " + compiler.describe() + ", " + Instant.now() + "\n\n"
                 + String.join("\n", table) + "\n";
