@@ -56,6 +56,59 @@ class TensorCoreRecurrenceOpenClTest {
         return out;
     }
 
+    /**
+     * A gated_delta_rule plan with bf16 q, k, v at K = 32, V = 48: its CUDA step list takes the
+     * tensor-core kernel (bound to the plan's buffers and sizes by GroupKernels), run here through the
+     * emulation, against float64 and against the portable step list.
+     */
+    @org.junit.jupiter.api.Test
+    void cudaStepListOfABf16PlanTakesTheTensorCoreKernel() {
+        java.nio.file.Path root = java.nio.file.Files.isDirectory(java.nio.file.Path.of("../stdlib")) ? java.nio.file.Path.of("..") : java.nio.file.Path.of(".");
+        var r = org.linlang.compiler.Frontend.check(new org.linlang.compiler.source.Source("tc.lin", """
+                import std.ops.*
+                fn gdr_bf16(q: bf16[B, T, H, K], k: bf16[B, T, H, K], v: bf16[B, T, H, V], g: [B, T, H], beta: [B, T, H]) -> [B, T, H, V] =
+                    gated_delta_rule(q, k, v, g, beta)
+                """), root.toAbsolutePath().normalize());
+        assertTrue(r.ok(), r.diagnostics().toString());
+        int B = 2, T = 70, H = 3, K = 32, V = 48;
+        var plan = org.linlang.compiler.codegen.KernelPlan.of(org.linlang.compiler.ir.KernelGraph.build(r.program(), "gdr_bf16",
+                java.util.Map.of("H", (long) H, "K", (long) K, "V", (long) V)).graph());
+        var roles = plan.kernels(org.linlang.compiler.codegen.Prelude.Target.CUDA).stream().map(KernelSource::role).toList();
+        assertTrue(roles.stream().anyMatch(x -> x.startsWith(TensorCoreRecurrence.FORM)), roles.toString());
+        var rnd = new Random(5);
+        float[] q = Reference.bf16(Reference.normal(rnd, B * T * H * K, 1)), k = Reference.normal(rnd, B * T * H * K, 1);
+        float[] v = Reference.bf16(Reference.normal(rnd, B * T * H * V, 1));
+        RecurrenceKernelsOpenClTest.normalizeRows(k, K);
+        k = Reference.bf16(k);
+        float[] g = new float[B * T * H], beta = new float[B * T * H];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) (-0.5 * rnd.nextDouble());
+            beta[i] = (float) rnd.nextDouble();
+        }
+        var in = new java.util.LinkedHashMap<String, org.linlang.runtime.tensor.Tensor>();
+        in.put("q", org.linlang.runtime.tensor.Creation.of(q, new long[] {B, T, H, K}).to(org.linlang.runtime.tensor.DType.BF16));
+        in.put("k", org.linlang.runtime.tensor.Creation.of(k, new long[] {B, T, H, K}).to(org.linlang.runtime.tensor.DType.BF16));
+        in.put("v", org.linlang.runtime.tensor.Creation.of(v, new long[] {B, T, H, V}).to(org.linlang.runtime.tensor.DType.BF16));
+        in.put("g", org.linlang.runtime.tensor.Creation.of(g, new long[] {B, T, H}));
+        in.put("beta", org.linlang.runtime.tensor.Creation.of(beta, new long[] {B, T, H}));
+        double[][] ref = Reference.recurrence(true, false, B, T, H, K, V, Math.pow(K, -0.5), q, k, v, g, beta, null);
+        float[] cuda, portable;
+        try (var runner = new OpenClPlanRunner(dev, plan, org.linlang.compiler.codegen.Prelude.Target.CUDA)) {
+            cuda = runner.run(in).values().iterator().next().toFloatArray();
+        }
+        try (var runner = new OpenClPlanRunner(dev, plan)) {
+            portable = runner.run(in).values().iterator().next().toFloatArray();
+        }
+        // the output is bf16 (the type of q): both step lists round the same f32 values, so they agree closely
+        double e = Reference.relRms(ref[0], cuda), ep = Reference.relRms(ref[0], portable);
+        assertTrue(e <= 8e-3, "tensor-core step list: relative RMS error " + e);
+        double[] p = new double[portable.length];
+        for (int i = 0; i < p.length; i++) p[i] = portable[i];
+        double d = Reference.relRms(p, cuda);
+        assertTrue(d <= 1e-2 && Math.abs(e - ep) <= 1e-3, "tensor-core vs portable step lists: " + d + " (errors " + e + ", " + ep + ")");
+        System.out.printf("gdr_bf16 plan, CUDA step list (tensor-core kernel, emulated): rel RMS %.2e vs float64 (portable %.2e), %.2e between them%n", e, ep, d);
+    }
+
     @ParameterizedTest(name = "delta={0} gate={1} T={2} K={3} V={4} gate strength {5} bf16 operands={6}")
     @MethodSource("cases")
     void matchesFloat64(boolean delta, Gate gate, int T, int K, int V, double strength, boolean roundOperands) {
