@@ -60,6 +60,9 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
         Node pv = p.pv();
         var steps = new ArrayList<Step>();
         steps.add(new Step.Launch(FlashAttentionKernel.build(base + "_attention", p)));
+        // CUDA takes the tensor-core twin of the prefill form where it applies (bf16 q, k, v, tiles of 16)
+        var cuda = new ArrayList<Step>();
+        cuda.add(FlashAttentionTensorCores.refusal(p) == null ? new Step.Launch(FlashAttentionTensorCores.build(base + "_attention", p)) : steps.getFirst());
         var temps = new ArrayList<Node>();
         if (!g.outputs().contains(pv)) temps.add(pv);
         var rest = g.outputs().stream().filter(o -> o != pv).toList();
@@ -67,9 +70,11 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
             Set<Node> after = identity(g.inputs());
             after.removeAll(p.chain());
             after.add(pv);
-            steps.addAll(byShape(base + "_epilogue", rest, after, "epilogue of " + base));
+            List<Step> epilogue = byShape(base + "_epilogue", rest, after, "epilogue of " + base);
+            steps.addAll(epilogue);
+            cuda.addAll(epilogue);
         }
-        return new GroupKernels(g, steps, steps, temps);
+        return new GroupKernels(g, cuda, steps, temps);
     }
 
     /** One elementwise kernel per shape among the outputs. */

@@ -97,7 +97,7 @@ class LaunchLimitsTest {
         System.out.println("ptxas sm_90, K=V=128: " + String.join("; ", report));
     }
 
-    /** The tensor-core kernels at K = V = 128 (sm_80 and sm_90): no spills, and ptxas reports the shared memory they declare, within 48 KiB. */
+    /** The tensor-core kernels at K = V = 128 (sm_80 and sm_90; the chunked recurrences and the flash attention): no spills, and ptxas reports the shared memory they declare, within 48 KiB. */
     @Test
     void ptxasTensorCoreKernels(@TempDir Path dir) throws Exception {
         String nvcc = Nvcc.find();
@@ -109,6 +109,9 @@ class LaunchLimitsTest {
             sb.append(k.body());
             expectShared.put(k.name(), k.launch().sharedBytes());
         }
+        KernelSource flash = CodegenFixtures.tensorCoreAttention().getLast(); // K = V = 128
+        sb.append(flash.body());
+        expectShared.put(flash.name(), flash.launch().sharedBytes());
         Path cu = dir.resolve("tc128.cu");
         Files.writeString(cu, Prelude.unit(Prelude.Target.CUDA, sb.toString()), StandardCharsets.UTF_8);
         var report = new ArrayList<String>();

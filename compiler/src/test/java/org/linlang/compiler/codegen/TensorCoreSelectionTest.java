@@ -29,6 +29,18 @@ class TensorCoreSelectionTest {
     }
 
     @Test
+    void bf16AttentionTakesTheTensorCoreFlashKernelOnCudaOnly() {
+        KernelPlan plan = CodegenFixtures.plans().get("attn_bf16");
+        List<String> cuda = plan.kernels(Prelude.Target.CUDA).stream().map(KernelSource::role).toList();
+        List<String> portable = plan.kernels(Prelude.Target.OPENCL).stream().map(KernelSource::role).toList();
+        assertTrue(cuda.stream().anyMatch(r -> r.startsWith(FlashAttentionTensorCores.FORM)), cuda.toString());
+        assertTrue(portable.stream().noneMatch(r -> r.contains("tensor cores")), portable.toString());
+        for (String f32 : List.of("attn_plain", "attn_gqa_window", "attn_decode")) {
+            assertTrue(CodegenFixtures.plans().get(f32).kernels(Prelude.Target.CUDA).stream().noneMatch(k -> k.role().contains("tensor cores")), f32);
+        }
+    }
+
+    @Test
     void f32PlansKeepThePortableForm() {
         for (String op : List.of("gated_delta_rule.forward", "simple_gla.forward", "gla.forward")) {
             KernelPlan plan = CodegenFixtures.plans().get(op);
