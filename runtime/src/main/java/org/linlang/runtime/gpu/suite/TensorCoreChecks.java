@@ -11,23 +11,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.linlang.compiler.CheckResult;
+import org.linlang.compiler.Frontend;
 import org.linlang.compiler.codegen.KernelParam;
+import org.linlang.compiler.codegen.KernelPlan;
 import org.linlang.compiler.codegen.KernelSource;
 import org.linlang.compiler.codegen.Prelude;
 import org.linlang.compiler.codegen.RecurrenceKernels;
 import org.linlang.compiler.codegen.RecurrenceSpec;
 import org.linlang.compiler.codegen.RecurrenceSpec.Gate;
 import org.linlang.compiler.codegen.TensorCoreRecurrence;
+import org.linlang.compiler.ir.KernelGraph;
+import org.linlang.compiler.source.Source;
 import org.linlang.compiler.types.DType;
 import org.linlang.compiler.types.Dim;
 import org.linlang.runtime.gpu.cuda.CudaDriver;
+import org.linlang.runtime.gpu.cuda.CudaPlanRunner;
 import org.linlang.runtime.gpu.cuda.KernelCache;
+import org.linlang.runtime.tensor.Creation;
+import org.linlang.runtime.tensor.Tensor;
 
 /**
  * The GPU suite's checks of the tensor-core chunked kernels ({@link TensorCoreRecurrence}) against
  * their portable twins ({@link RecurrenceKernels#chunked}) on the same inputs: every variant
  * (diagonal and delta, gate none and per head) at a small shape with initial and final states, then
  * gated_delta_rule and simple_gla at B=4 T=8192 H=16 K=V=128 bf16, both kernels timed (median of 10).
+ * Then a bf16 grouped-query softmax_attn plan on cuda (its flash kernel the tensor-core form)
+ * against float64 attention at B=2 T=300 Hq=8 G=4 K=V=128.
  * Bound: relative RMS ≤ 2e-2 between the two (the tensor-core form rounds P, U and S to bf16 where
  * they enter a product; the emulation on PoCL predicts about 3e-3 at small shapes).
  *
@@ -107,6 +117,10 @@ public final class TensorCoreChecks {
             lines.add("tensor cores, dry run: " + c.name() + " B=" + c.b() + " T=" + c.t() + " H=" + c.h() + ": " + p.tensorCores().role()
                     + " (" + p.tensorCores().launch().sharedBytes() + " B shared) vs " + p.twin().role() + ", " + what);
         }
+        KernelPlan plan = attentionPlan();
+        Map<String, Tensor> in = attentionInputs(new Random(4));
+        double[] ref = attentionReference(in);
+        lines.add("tensor cores, dry run: " + ATTENTION_CHECK + ": " + flashRole(plan) + ", inputs and float64 reference (" + ref.length + " values)");
         return lines;
     }
 
@@ -163,6 +177,90 @@ public final class TensorCoreChecks {
             } finally {
                 allocated.forEach(cuda::free);
             }
+        }
+        attention(cuda, cache, log, rows);
+    }
+
+    // ---- the flash attention: a bf16 plan on cuda (its CUDA steps take the tensor-core kernel) against float64 ----
+
+    static final int AB = 2, AT = 300, AHQ = 8, AG = 4, AD = 128;
+    static final String ATTENTION_CHECK = "softmax_attn bf16 B=2 T=300 Hq=8 G=4 K=V=128, tensor-core flash kernel vs float64";
+
+    static KernelPlan attentionPlan() {
+        CheckResult r = Frontend.check(new Source("tensor_cores.lin", """
+                import std.ops.*
+                fn attn_tc(q: bf16[B, T, 8, 128], k: bf16[B, T, 2, 128], v: bf16[B, T, 2, 128]) -> [B, T, 8, 128] = softmax_attn(q, k, v, G = 4)
+                """));
+        if (!r.ok()) throw new IllegalStateException(r.diagnostics().toString());
+        KernelPlan plan = KernelPlan.of(KernelGraph.build(r.program(), "attn_tc", Map.of()).graph());
+        flashRole(plan);
+        return plan;
+    }
+
+    private static String flashRole(KernelPlan plan) {
+        return plan.kernels(Prelude.Target.CUDA).stream().map(KernelSource::role).filter(x -> x.startsWith("flash attention, tensor cores (wmma bf16)"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the bf16 attention plan has no tensor-core flash kernel: " + plan.describe(Prelude.Target.CUDA)));
+    }
+
+    static Map<String, Tensor> attentionInputs(Random r) {
+        var in = new LinkedHashMap<String, Tensor>();
+        in.put("q", bf16Tensor(r, AB, AT, AHQ, AD));
+        in.put("k", bf16Tensor(r, AB, AT, AHQ / AG, AD));
+        in.put("v", bf16Tensor(r, AB, AT, AHQ / AG, AD));
+        return in;
+    }
+
+    private static Tensor bf16Tensor(Random r, long... shape) {
+        int n = 1;
+        for (long d : shape) n *= (int) d;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+        return Creation.of(x, shape).to(org.linlang.runtime.tensor.DType.BF16);
+    }
+
+    /** Causal grouped-query softmax attention in float64 (query head h reads key head h / G), scale K^-1/2. */
+    static double[] attentionReference(Map<String, Tensor> in) {
+        float[] q = in.get("q").toFloatArray(), k = in.get("k").toFloatArray(), v = in.get("v").toFloatArray();
+        int hk = AHQ / AG;
+        double scale = Math.pow(AD, -0.5);
+        double[] o = new double[AB * AT * AHQ * AD], w = new double[AT];
+        for (int b = 0; b < AB; b++) {
+            for (int t = 0; t < AT; t++) {
+                for (int h = 0; h < AHQ; h++) {
+                    int qo = ((b * AT + t) * AHQ + h) * AD, kh = h / AG;
+                    double mx = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j <= t; j++) {
+                        int ko = ((b * AT + j) * hk + kh) * AD;
+                        double d = 0;
+                        for (int i = 0; i < AD; i++) d += (double) q[qo + i] * k[ko + i];
+                        w[j] = d * scale;
+                        mx = Math.max(mx, w[j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j <= t; j++) sum += (w[j] = Math.exp(w[j] - mx));
+                    for (int j = 0; j <= t; j++) {
+                        int vo = ((b * AT + j) * hk + kh) * AD;
+                        for (int i = 0; i < AD; i++) o[qo + i] += w[j] / sum * v[vo + i];
+                    }
+                }
+            }
+        }
+        return o;
+    }
+
+    private static void attention(CudaDriver cuda, KernelCache cache, PrintStream log, Rows rows) {
+        try {
+            KernelPlan plan = attentionPlan();
+            Map<String, Tensor> in = attentionInputs(new Random(4));
+            double[] ref = attentionReference(in);
+            try (var runner = new CudaPlanRunner(cuda, cache, plan)) {
+                float[] got = runner.run(in).values().iterator().next().toFloatArray();
+                double e = GpuSuite.relRms(ref, got);
+                rows.row(ATTENTION_CHECK, e <= 2e-2, String.format(Locale.ROOT, "rel RMS %.1e (%s)", e, flashRole(plan)));
+            }
+        } catch (RuntimeException e) {
+            rows.row(ATTENTION_CHECK, false, e.toString().replace('\n', ' ').replace('|', '/'));
+            e.printStackTrace(log);
         }
     }
 
