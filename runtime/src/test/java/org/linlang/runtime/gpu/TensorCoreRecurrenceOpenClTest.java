@@ -23,7 +23,7 @@ import org.linlang.compiler.types.Dim;
  * The tensor-core chunked kernel's text, run on PoCL with the prelude's emulated tile op (f32),
  * against float64 recurrences on the same bf16-rounded inputs: every index, tiling, staging and
  * chunk-passing step of the CUDA kernel is checked here; only the wmma macro body is not. Diagonal
- * and delta, gate none and per head, T around the chunk of 64, value tiles of 16 (V = 48: three
+ * and delta, gate none and per head, T around the chunk of 64, gates 0.01–5 per step, value tiles of 16 (V = 48: three
  * groups per head) and 32 (V = 64), initial and final states. Tolerance: relative RMS ≤ 1e-4.
  *
  * <p>Second mode: {@code TC_CVT} redefined to round to bf16 where a value enters a tile product, as
@@ -50,6 +50,7 @@ class TensorCoreRecurrenceOpenClTest {
             for (Gate g : List.of(Gate.NONE, Gate.HEAD)) {
                 for (int T : new int[] {1, 37, 64, 65, 130}) out.add(Arguments.of(delta, g, T, 32, 48, 0.5, false));
                 out.add(Arguments.of(delta, g, 100, 32, 64, 5.0, false));
+                out.add(Arguments.of(delta, g, 130, 32, 48, 0.01, false));
                 out.add(Arguments.of(delta, g, 130, 32, 48, 0.5, true));
             }
         }
