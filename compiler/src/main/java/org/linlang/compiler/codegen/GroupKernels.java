@@ -60,6 +60,9 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
         Node pv = p.pv();
         var steps = new ArrayList<Step>();
         steps.add(new Step.Launch(FlashAttentionKernel.build(base + "_attention", p)));
+        // CUDA takes the tensor-core twin of the prefill form where it applies (bf16 q, k, v, tiles of 16)
+        var cuda = new ArrayList<Step>();
+        cuda.add(FlashAttentionTensorCores.refusal(p) == null ? new Step.Launch(FlashAttentionTensorCores.build(base + "_attention", p)) : steps.getFirst());
         var temps = new ArrayList<Node>();
         if (!g.outputs().contains(pv)) temps.add(pv);
         var rest = g.outputs().stream().filter(o -> o != pv).toList();
@@ -67,9 +70,11 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
             Set<Node> after = identity(g.inputs());
             after.removeAll(p.chain());
             after.add(pv);
-            steps.addAll(byShape(base + "_epilogue", rest, after, "epilogue of " + base));
+            List<Step> epilogue = byShape(base + "_epilogue", rest, after, "epilogue of " + base);
+            steps.addAll(epilogue);
+            cuda.addAll(epilogue);
         }
-        return new GroupKernels(g, steps, steps, temps);
+        return new GroupKernels(g, cuda, steps, temps);
     }
 
     /** One elementwise kernel per shape among the outputs. */
@@ -186,16 +191,22 @@ public record GroupKernels(Group group, List<Step> cuda, List<Step> portable, Li
         KernelSource k = rc.algorithm() == RecurrenceCall.Algorithm.CHUNKED
                 ? RecurrenceKernels.chunked(name, bind.spec(), bind.batchHeads())
                 : RecurrenceKernels.sequential(name, bind.spec(), bind.batchHeads().times(Dim.of(bind.spec().v())));
+        // CUDA takes the tensor-core twin of the chunked kernel where it applies (bf16 inputs, tiles of 16)
+        var cuda = new ArrayList<>(steps);
+        boolean tensorCores = rc.algorithm() == RecurrenceCall.Algorithm.CHUNKED && TensorCoreRecurrence.eligible(bind.spec());
         steps.add(new Step.Launch(bound(k, boundBuffers, sizes)));
+        cuda.add(new Step.Launch(bound(tensorCores ? TensorCoreRecurrence.chunked(name, bind.spec(), bind.batchHeads()) : k, boundBuffers, sizes)));
         if (!g.outputs().contains(rec)) temps.add(rec);
         var rest = g.outputs().stream().filter(o -> o != rec && o.op() != Op.STATE_OUT).toList();
         if (!rest.isEmpty()) {
             Set<Node> after = identity(g.inputs());
             after.addAll(temps);
             after.add(rec);
-            steps.addAll(byShape(base + "_epilogue", rest, after, "epilogue of " + base));
+            List<Step> epilogue = byShape(base + "_epilogue", rest, after, "epilogue of " + base);
+            steps.addAll(epilogue);
+            cuda.addAll(epilogue);
         }
-        return new GroupKernels(g, steps, steps, temps);
+        return new GroupKernels(g, cuda, steps, temps);
     }
 
     /** A spec kernel with its buffer parameters bound to graph values and its sizes to dimensions. */

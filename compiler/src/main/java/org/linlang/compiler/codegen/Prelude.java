@@ -110,9 +110,71 @@ public final class Prelude {
             INLINE float lin_relu(float x) { return x > 0.0f ? x : 0.0f; }
             """;
 
+    /**
+     * The tile layer of the tensor-core kernels, CUDA: {@code TILE_MMA_16x16x16(a, lda, b, ldb, c, ldc)}
+     * is {@code C += A·B} on 16×16 tiles in shared memory (A, B of {@code tc_t}, bf16, row-major with
+     * leading dimensions {@code lda}, {@code ldb}; C f32 row-major, {@code ldc}), done by the calling
+     * warp with {@code nvcuda::wmma} (every lane of the warp calls it). {@code TC_CVT} rounds a float to
+     * the operand type (nearest even), {@code TC_FLOAT} reads one back. Tile pointers must be 32-byte
+     * aligned ({@code TC_ALIGN} on the arrays, offsets in whole tiles) and leading dimensions multiples
+     * of 16. The {@code __syncwarp} lets the next tile op of the warp read what this one stored.
+     */
+    private static final String TILE_CUDA = """
+            // Lin tile layer: wmma bf16 (sm_80+)
+            #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
+            #error "the tensor-core kernels need sm_80 or newer (wmma with bf16 operands)"
+            #endif
+            #include <mma.h>
+            #include <cuda_bf16.h>
+            typedef __nv_bfloat16 tc_t;
+            #define TC_ALIGN __align__(32)
+            #define TC_CVT(x) __float2bfloat16(x)
+            #define TC_FLOAT(x) __bfloat162float(x)
+            #define TILE_MMA_16x16x16(a, lda, b, ldb, c, ldc) do { \
+                nvcuda::wmma::fragment<nvcuda::wmma::matrix_a, 16, 16, 16, __nv_bfloat16, nvcuda::wmma::row_major> tma_a; \
+                nvcuda::wmma::fragment<nvcuda::wmma::matrix_b, 16, 16, 16, __nv_bfloat16, nvcuda::wmma::row_major> tma_b; \
+                nvcuda::wmma::fragment<nvcuda::wmma::accumulator, 16, 16, 16, float> tma_c; \
+                nvcuda::wmma::load_matrix_sync(tma_a, (a), (lda)); \
+                nvcuda::wmma::load_matrix_sync(tma_b, (b), (ldb)); \
+                nvcuda::wmma::load_matrix_sync(tma_c, (c), (ldc), nvcuda::wmma::mem_row_major); \
+                nvcuda::wmma::mma_sync(tma_c, tma_a, tma_b, tma_c); \
+                nvcuda::wmma::store_matrix_sync((c), tma_c, (ldc), nvcuda::wmma::mem_row_major); \
+                __syncwarp(); \
+            } while (0)
+            """;
+
+    /**
+     * The tile layer's portable emulation (OpenCL C): the same {@code C += A·B} on 16×16 tiles, each
+     * of the warp's 32 items (items {@code 32w … 32w + 31} of the group play warp {@code w}) computing
+     * 8 of the 256 outputs in f32 — every item reads and writes the same outputs at every call, so no
+     * barrier is needed between the tile ops of one warp, as with the {@code __syncwarp} on CUDA.
+     * Operands are f32 here ({@code TC_CVT} keeps the float); a test may redefine {@code TC_CVT} to
+     * round to bf16 as the CUDA form does.
+     */
+    private static final String TILE_OPENCL = """
+            // Lin tile layer: portable emulation (f32)
+            typedef float tc_t;
+            #define TC_ALIGN
+            #define TC_CVT(x) ((float)(x))
+            #define TC_FLOAT(x) (x)
+            #define TILE_MMA_16x16x16(a, lda, b, ldb, c, ldc) do { \
+                for (i32 tma_e = LOCAL_ID % 32; tma_e < 256; tma_e += 32) { \
+                    i32 tma_r = tma_e / 16, tma_n = tma_e % 16; \
+                    float tma_s = (c)[tma_r * (ldc) + tma_n]; \
+                    for (i32 tma_k = 0; tma_k < 16; tma_k++) tma_s += TC_FLOAT((a)[tma_r * (lda) + tma_k]) * TC_FLOAT((b)[tma_k * (ldb) + tma_n]); \
+                    (c)[tma_r * (ldc) + tma_n] = tma_s; \
+                } \
+            } while (0)
+            """;
+
     /** The prelude text for one target. */
     public static String text(Target target) { return (target == Target.CUDA ? CUDA : OPENCL) + COMMON; }
 
-    /** A whole translation unit: the prelude, then kernel bodies. */
-    public static String unit(Target target, String kernels) { return text(target) + "\n" + kernels; }
+    /** The tile layer for one target (added to a unit whose kernels use {@code TILE_MMA_16x16x16}). */
+    public static String tiles(Target target) { return target == Target.CUDA ? TILE_CUDA : TILE_OPENCL; }
+
+    /** A whole translation unit: the prelude (with the tile layer when a kernel uses it), then kernel bodies. */
+    public static String unit(Target target, String kernels) {
+        return text(target) + (kernels.contains("TILE_MMA_16x16x16") ? tiles(target) : "") + "\n" + kernels;
+    }
 }

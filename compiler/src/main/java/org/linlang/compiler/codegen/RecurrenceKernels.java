@@ -49,7 +49,7 @@ public final class RecurrenceKernels {
     public static int chunkedLocal(RecurrenceSpec s) { return Math.min(64, (s.v() + 31) / 32 * 32); }
 
     /** Buffer and size parameters shared by both kernels, in order. */
-    private static List<KernelParam> params(RecurrenceSpec s) {
+    static List<KernelParam> params(RecurrenceSpec s) {
         var p = new ArrayList<KernelParam>();
         for (RecurrencePieces.Input in : s.pieces().inputs().values()) p.add(KernelParam.buffer(in.buffer(), in.dtype(), null, false));
         if (s.initialState()) p.add(KernelParam.buffer("s0", DType.F32, null, false));
@@ -61,7 +61,7 @@ public final class RecurrenceKernels {
         return p;
     }
 
-    private static String signature(String name, List<KernelParam> params) {
+    static String signature(String name, List<KernelParam> params) {
         return "KERNEL " + name + "(" + String.join(", ", params.stream().map(KernelParam::declaration).toList()) + ")";
     }
 

@@ -78,7 +78,7 @@ final class CodegenFixtures {
                 """, root());
         for (String n : List.of("norm_bf16", "gdr_bf16")) out.put(n, KernelPlan.of(KernelGraph.build(bf16, n, DIMS).graph()));
         Program attn = attentionVariants();
-        for (String n : List.of("attn_gqa_window", "attn_plain", "attn_bf16", "attn_decode", "attn_decode_wide")) out.put(n, KernelPlan.of(KernelGraph.build(attn, n, DIMS).graph()));
+        for (String n : List.of("attn_gqa_window", "attn_plain", "attn_bf16", "attn_decode", "attn_decode_wide", "attn_bf16_wide")) out.put(n, KernelPlan.of(KernelGraph.build(attn, n, DIMS).graph()));
         return out;
     }
 
@@ -93,6 +93,8 @@ final class CodegenFixtures {
                 fn attn_decode(q: [B, 1, 6, 24], k: [B, S, 2, 24], v: [B, S, 2, 20], gate: [B, 1, 6, 20], sinks: [6]) -> [B, 1, 6, 20] =
                     softmax_attn(q, k, v, G = 3, window = 5, gate = gate, sinks = sinks)
                 fn attn_decode_wide(q: [B, 3, 4, 128], k: [B, S, 4, 128], v: [B, S, 4, 256]) -> [B, 3, 4, 256] = softmax_attn(q, k, v)
+                fn attn_bf16_wide(q: bf16[B, T, 8, 128], k: bf16[B, S, 2, 128], v: bf16[B, S, 2, 128], sinks: [8]) -> [B, T, 8, 128] =
+                    softmax_attn(q, k, v, G = 4, window = 64, sinks = sinks)
                 """, root());
     }
 
@@ -214,6 +216,32 @@ final class CodegenFixtures {
         var out = new ArrayList<String>();
         for (String d : dims.split(",\\s*")) out.add(sizes.get(d.trim()));
         return String.join(", ", out);
+    }
+
+    /** The tensor-core chunked kernels: every variant at K = V = 128 and at K = 32, V = 48, with and without states. */
+    static List<KernelSource> tensorCoreKernels() {
+        var out = new ArrayList<KernelSource>();
+        int i = 0;
+        for (RecurrenceSpec s : TensorCoreRecurrence.variants(128, 128, false)) out.add(TensorCoreRecurrence.chunked("tc_" + s.tag() + "_" + i++, s, null));
+        for (RecurrenceSpec s : TensorCoreRecurrence.variants(32, 48, true)) out.add(TensorCoreRecurrence.chunked("tc_" + s.tag() + "_" + i++, s, null));
+        out.addAll(tensorCoreAttention());
+        return out;
+    }
+
+    /** The tensor-core flash kernels of the bf16 attention plans (K = 32, V = 16; K = V = 128 with a window and sinks). */
+    static List<KernelSource> tensorCoreAttention() {
+        var out = new ArrayList<KernelSource>();
+        var plans = plans();
+        for (String n : List.of("attn_bf16", "attn_bf16_wide")) {
+            for (KernelSource k : plans.get(n).kernels(Prelude.Target.CUDA)) {
+                if (k.role().startsWith(FlashAttentionTensorCores.FORM)) {
+                    out.add(new KernelSource(n + "_" + k.name(), k.body().replace("KERNEL " + k.name() + "(", "KERNEL " + n + "_" + k.name() + "("),
+                            k.params(), k.launch(), k.role()));
+                }
+            }
+        }
+        if (out.size() != 2) throw new IllegalStateException("expected two tensor-core flash kernels, found " + out.size());
+        return out;
     }
 
     static boolean isRecurrence(Decl d) { return d instanceof Decl.Recurrence; }

@@ -82,6 +82,8 @@ class LaunchLimitsTest {
 
     private static final Pattern ENTRY = Pattern.compile("Compiling entry function '(\\w+)'");
     private static final Pattern USED = Pattern.compile("Used (\\d+) registers.*?(?:, (\\d+) bytes smem)?$");
+    /** sm_80 lines go on after the shared memory ({@code , 440 bytes cmem[0]}), so the shared memory is found anywhere in the line. */
+    private static final Pattern USED_SMEM = Pattern.compile("Used (\\d+) registers.*?(\\d+) bytes smem");
     private static final Pattern SPILL = Pattern.compile("(\\d+) bytes spill stores");
 
     @Test
@@ -124,6 +126,52 @@ class LaunchLimitsTest {
         }
         assertEquals(2 * expectShared.size(), seen, out);
         System.out.println("ptxas sm_90, K=V=128: " + String.join("; ", report));
+    }
+
+    /** The tensor-core kernels at K = V = 128 (sm_80 and sm_90; the chunked recurrences and the flash attention): no spills, and ptxas reports the shared memory they declare, within 48 KiB. */
+    @Test
+    void ptxasTensorCoreKernels(@TempDir Path dir) throws Exception {
+        String nvcc = Nvcc.find();
+        Assumptions.assumeTrue(nvcc != null, "nvcc is not installed: the tensor-core ptxas report is skipped");
+        var sb = new StringBuilder();
+        var expectShared = new java.util.HashMap<String, Integer>();
+        for (RecurrenceSpec s : TensorCoreRecurrence.variants(128, 128, true)) {
+            KernelSource k = TensorCoreRecurrence.chunked("tc_" + s.tag(), s, null);
+            sb.append(k.body());
+            expectShared.put(k.name(), k.launch().sharedBytes());
+        }
+        KernelSource flash = CodegenFixtures.tensorCoreAttention().getLast(); // K = V = 128
+        sb.append(flash.body());
+        expectShared.put(flash.name(), flash.launch().sharedBytes());
+        Path cu = dir.resolve("tc128.cu");
+        Files.writeString(cu, Prelude.unit(Prelude.Target.CUDA, sb.toString()), StandardCharsets.UTF_8);
+        var report = new ArrayList<String>();
+        for (String arch : List.of("sm_80", "sm_90")) {
+            Process p = new ProcessBuilder(nvcc, "-cubin", "-arch=" + arch, "-Xptxas", "-v", "-o", dir.resolve(arch + ".cubin").toString(), cu.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+            String entry = null;
+            int seen = 0;
+            for (String line : out.split("\n")) {
+                Matcher e = ENTRY.matcher(line);
+                if (e.find()) entry = e.group(1);
+                Matcher s = SPILL.matcher(line);
+                if (s.find() && entry != null) assertEquals("0", s.group(1), arch + " " + entry + " spills: " + line);
+                Matcher u = USED_SMEM.matcher(line.trim());
+                if (u.find() && entry != null) {
+                    int regs = Integer.parseInt(u.group(1));
+                    int smem = Integer.parseInt(u.group(2));
+                    assertTrue(regs <= 255, entry + " uses " + regs + " registers");
+                    assertEquals((int) expectShared.get(entry), smem, arch + " " + entry + ": shared memory declared vs reported");
+                    assertTrue(smem <= LaunchConfig.MAX_STATIC_SHARED, entry + ": " + smem);
+                    report.add(arch + " " + entry + " " + regs + " registers " + smem + " B smem");
+                    seen++;
+                }
+            }
+            assertEquals(expectShared.size(), seen, out);
+        }
+        System.out.println("ptxas, tensor-core kernels at K=V=128: " + String.join("; ", report));
     }
 
     private static RecurrenceSpec spec(boolean delta, RecurrenceSpec.Gate g, int k) {

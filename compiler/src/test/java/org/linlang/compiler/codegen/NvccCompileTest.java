@@ -83,6 +83,26 @@ class NvccCompileTest {
         assertEquals(List.of(), failures, String.join("\n", failures));
     }
 
+    /**
+     * The tensor-core kernels (every variant, K = V = 128 and K = 32, V = 48) compile for sm_80 and
+     * sm_90 with zero warnings, through the wmma path: the PTX holds the bf16 tile products.
+     */
+    @Test
+    void tensorCoreKernelsCompileToWmma(@TempDir Path dir) throws Exception {
+        var sb = new StringBuilder();
+        var kernels = CodegenFixtures.tensorCoreKernels();
+        for (KernelSource k : kernels) sb.append(k.body()).append('\n');
+        var failures = new ArrayList<String>();
+        compileBoth(dir, "tensor_cores", sb.toString(), failures);
+        assertEquals(List.of(), failures, String.join("\n", failures));
+        for (String arch : List.of("sm_80", "sm_90")) {
+            String ptx = Files.readString(dir.resolve("tensor_cores_" + arch + ".ptx"));
+            for (KernelSource k : kernels) assertTrue(ptx.contains(".entry " + k.name() + "("), arch + ": no entry " + k.name());
+            long mma = ptx.lines().filter(l -> l.contains("wmma.mma.sync.aligned.row.row.m16n16k16.f32.bf16.bf16.f32")).count();
+            assertTrue(mma >= kernels.size(), arch + ": " + mma + " wmma bf16 products for " + kernels.size() + " kernels");
+        }
+    }
+
     private static void compileBoth(Path dir, String name, String kernels, List<String> failures) throws IOException, InterruptedException {
         Path cu = dir.resolve(name + ".cu");
         Files.writeString(cu, Prelude.unit(Prelude.Target.CUDA, kernels), StandardCharsets.UTF_8);

@@ -60,6 +60,11 @@ public final class Nvrtc implements CudaCompiler {
             try {
                 var opts = new ArrayList<>(OPTIONS);
                 opts.add("--gpu-architecture=" + arch);
+                // the tensor-core kernels include <mma.h>: give NVRTC the toolkit's headers where they are installed
+                if (source.contains("#include <mma.h>")) {
+                    java.nio.file.Path inc = toolkitIncludes();
+                    if (inc != null) opts.add("--include-path=" + inc);
+                }
                 MemorySegment arr = a.allocate(ADDRESS, opts.size());
                 for (int i = 0; i < opts.size(); i++) arr.setAtIndex(ADDRESS, i, a.allocateFrom(opts.get(i)));
                 int r = (int) compile.invokeExact(p, opts.size(), arr);
@@ -77,6 +82,15 @@ public final class Nvrtc implements CudaCompiler {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /** The first CUDA include directory (beside a library directory NativeLibraries searches) that has mma.h; null if none. */
+    static java.nio.file.Path toolkitIncludes() {
+        for (java.nio.file.Path lib : NativeLibraries.dirs()) {
+            java.nio.file.Path inc = lib.getParent() == null ? null : lib.getParent().resolve("include");
+            if (inc != null && java.nio.file.Files.isRegularFile(inc.resolve("mma.h"))) return inc;
+        }
+        return null;
     }
 
     private String log(Arena a, MemorySegment p) throws Throwable {

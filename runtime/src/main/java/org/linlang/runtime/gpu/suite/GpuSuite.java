@@ -150,6 +150,7 @@ public final class GpuSuite {
         correctness("cuda", plan -> new CudaPlanRunner(cuda, cache, plan));
         if (models != null) tinyHybrid("cuda", plan -> new CudaPlanRunner(cuda, cache, plan), models);
         prefillBench(cuda, cache);
+        TensorCoreChecks.run(cuda, cache, log, this::row);
         decodeBench(cuda, cache);
     }
 
@@ -179,7 +180,8 @@ public final class GpuSuite {
         }
         var spec = new RecurrenceSpec(true, RecurrenceSpec.Gate.HEAD, 128, 128, 0.1, DType.BF16, DType.F32, DType.BF16, false, false);
         log.println("dry run: " + RecurrenceKernels.chunked("c", spec, Dim.of(64)).role() + ", " + kernels + " std op kernels: ok");
-        report.row("dry run: std op plans and references, tiny_hybrid's plan and weights, a chunked kernel's source", true, kernels + " std op kernels");
+        TensorCoreChecks.dryRun().forEach(log::println);
+        report.row("dry run: std op plans and references, tiny_hybrid's plan and weights, a chunked kernel's source, the tensor-core checks' kernels and inputs", true, kernels + " std op kernels");
         return 0;
     }
 
