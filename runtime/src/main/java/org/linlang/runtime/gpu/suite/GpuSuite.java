@@ -485,7 +485,7 @@ public final class GpuSuite {
     }
 
     /** The median milliseconds of {@code n} runs after 2 warm-up runs, each synchronised. */
-    private static double time(CudaDriver cuda, Runnable r, int n) {
+    static double time(CudaDriver cuda, Runnable r, int n) {
         for (int i = 0; i < 2; i++) r.run();
         cuda.synchronize();
         double[] t = new double[n];

@@ -5,7 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -167,7 +166,7 @@ public final class TensorCoreChecks {
                     ok &= es <= 2e-2;
                 }
                 if (c.timed()) {
-                    double tcMs = time(cuda, runTc, 10), twinMs = time(cuda, runTwin, 10);
+                    double tcMs = GpuSuite.time(cuda, runTc, 10), twinMs = GpuSuite.time(cuda, runTwin, 10);
                     figure += String.format(Locale.ROOT, "; %.3f ms tensor cores, %.3f ms portable (×%.1f)", tcMs, twinMs, twinMs / tcMs);
                 }
                 rows.row(check, ok, figure);
@@ -293,21 +292,6 @@ public final class TensorCoreChecks {
     private static int index(KernelSource k, String name) {
         for (int i = 0; i < k.params().size(); i++) if (k.params().get(i).name().equals(name)) return i;
         throw new IllegalArgumentException(name);
-    }
-
-    /** The median milliseconds of {@code n} runs after 2 warm-up runs, each synchronised. */
-    private static double time(CudaDriver cuda, Runnable r, int n) {
-        for (int i = 0; i < 2; i++) r.run();
-        cuda.synchronize();
-        double[] t = new double[n];
-        for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            cuda.synchronize();
-            t[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(t);
-        return t[n / 2];
     }
 
     private static double[] read(CudaDriver cuda, long p, long n, DType dt) {
