@@ -8,9 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.io.IOAccess;
 import org.junit.jupiter.api.Test;
@@ -33,10 +30,6 @@ import org.linlang.runtime.truffle.LinLanguage;
 class GenericRecurrenceTest {
     @TempDir Path dir;
 
-    private static final Path GOLDENS = Path.of("..", "compiler", "src", "test", "resources", "recurrence");
-    private static final Map<String, Integer> SIZES = Map.of("K", 8, "V", 5, "N", 6, "P", 4, "D", 7);
-    private static final Pattern HEADER = Pattern.compile("recurrence (\\w+)\\((.*)\\) -> ");
-    private static final Pattern STATE = Pattern.compile("state (\\w+): \\[([^\\]]*)\\]");
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -46,7 +39,7 @@ class GenericRecurrenceTest {
         "user_value_side_gate", "user_kda", "user_two_states", "user_multi_write",
     })
     void goldenRecurrencesAgreeWithTheInterpreter(String golden) throws Exception {
-        String source = Files.readString(GOLDENS.resolve(golden + ".lin"));
+        String source = Files.readString(GoldenRecurrenceProgram.GOLDENS.resolve(golden + ".lin"));
         check(golden, source);
     }
 
@@ -114,73 +107,22 @@ class GenericRecurrenceTest {
     }
 
     private void check(String what, String source) throws Exception {
-        Matcher h = HEADER.matcher(source);
-        assertTrue(h.find(), what + " declares a recurrence");
-        String name = h.group(1);
-        List<String> params = new ArrayList<>(), args = new ArrayList<>(), lets = new ArrayList<>();
-        int seed = 1;
-        for (String p : h.group(2).split(",\\s*(?![^\\[]*\\])")) {
-            String[] nt = p.split(":\\s*", 2);
-            String n = nt[0].trim(), type = nt[1].trim();
-            if (type.startsWith("float") || type.startsWith("int")) continue; // a host parameter with its default
-            if (type.equals("bool")) {
-                args.add(n + " = true");
-                continue;
-            }
-            String dims = type.equals("f32") ? "" : ", " + sizes(type.substring(1, type.length() - 1));
-            params.add(n + ": f32[B, T, 3" + dims + "]");
-            args.add(n);
-            lets.add("let " + n + " = " + values(n, "[2, 37, 3" + dims + "]", seed++));
-        }
-        List<String> states = new ArrayList<>();
-        Matcher s = STATE.matcher(source);
-        while (s.find()) {
-            String n = s.group(1) + "0";
-            String shape = "[2, 3, " + sizes(s.group(2)) + "]";
-            states.add(n);
-            params.add(n + ": f32[B, 3, " + sizes(s.group(2)) + "]");
-            lets.add("let " + n + " = (rand(" + shape + ", seed = " + (seed++) + ") - 0.5) * 0.5");
-        }
-        String initial = states.size() == 1 ? states.getFirst() : "(" + String.join(", ", states) + ")";
-        String program = source + "\nblock Layer() {\n    forward(" + String.join(", ", params) + ") =\n        " + name + "("
-                + String.join(", ", args) + ", initial_state = " + initial + ", output_final_state = true)\n}\n"
-                + String.join("\n", lets) + "\nlet (o, s) = Layer()(" + String.join(", ", args.stream().filter(a -> !a.contains("=")).toList())
-                + ", " + String.join(", ", states) + ")\n";
-        String save = states.size() == 1 ? "s = s" : String.join(", ", java.util.stream.IntStream.range(0, states.size())
-                .mapToObj(i -> "s" + i + " = s[" + i + "]").toList());
-        Tensor interp = run("interp", program, save, states.size()), cpu = run("cpu", program, save, states.size());
+        var program = GoldenRecurrenceProgram.of(what, source, GoldenRecurrenceProgram.SIZES, 37);
+        Tensor interp = run("interp", program), cpu = run("cpu", program);
         assertEquals(interp.numel(), cpu.numel());
         Agreement.assertClose(what, interp, cpu);
     }
 
-    private static String sizes(String dims) {
-        List<String> out = new ArrayList<>();
-        for (String d : dims.split(",\\s*")) out.add(String.valueOf(SIZES.get(d.trim())));
-        return String.join(", ", out);
-    }
-
-    /** Random inputs that keep 37 steps of each recurrence bounded: log-decays negative, betas in (0, 1), the rest small. */
-    private static String values(String n, String shape, int seed) {
-        String r = "rand(" + shape + ", seed = " + seed + ")";
-        return switch (n) {
-            case "g", "gk", "gv", "w", "a" -> "-0.5 * " + r + " - 0.01";
-            case "beta", "b1", "b2", "dt", "alpha" -> r;
-            default -> "(" + r + " - 0.5) * 0.5";
-        };
-    }
-
-    private Tensor run(String engine, String program, String save, int states) throws Exception {
+    /** The output and the final states, flat, in one tensor. */
+    private Tensor run(String engine, GoldenRecurrenceProgram program) throws Exception {
         Path out = dir.resolve(engine + ".safetensors");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (Context c = Context.newBuilder(LinLanguage.ID).allowIO(IOAccess.ALL).option("lin.Engine", engine)
-                .err(err).out(new ByteArrayOutputStream()).build()) {
-            c.eval(LinLanguage.ID, program + "save(\"" + out + "\", o = o, " + save + ")\n");
+                .err(new ByteArrayOutputStream()).out(new ByteArrayOutputStream()).build()) {
+            c.eval(LinLanguage.ID, program.savingTo(out));
         }
         var t = SafeTensors.read(out).tensors();
         List<Tensor> parts = new ArrayList<>();
-        parts.add(t.get("o").reshape(-1));
-        if (states == 1) parts.add(t.get("s").reshape(-1));
-        else for (int i = 0; i < states; i++) parts.add(t.get("s" + i).reshape(-1));
+        for (String s : program.saved()) parts.add(t.get(s.substring(0, s.indexOf(' '))).reshape(-1));
         return Shapes.concat(parts, 0).copy();
     }
 }
